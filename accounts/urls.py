@@ -1,0 +1,5 @@
+"""URL configuration of the accounts app."""
+
+app_name = "accounts"
+
+urlpatterns: list = []

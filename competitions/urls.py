@@ -1,0 +1,5 @@
+"""URL configuration of the competitions app."""
+
+app_name = "competitions"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URL configuration of the feedback app."""
+
+app_name = "feedback"
+
+urlpatterns: list = []

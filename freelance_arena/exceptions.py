@@ -1,0 +1,82 @@
+"""DRF exception handler: every error becomes `{"success": false, "message", "errors"}`."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from .utils import error_payload
+
+logger = logging.getLogger("freelance_arena.errors")
+
+INTERNAL_ERROR_MESSAGE = "Internal server error. The error has been logged."
+
+
+def _first_message(detail: Any) -> str | None:
+    """Depth-first first string in a DRF error structure."""
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        for item in detail:
+            found = _first_message(item)
+            if found:
+                return found
+    if isinstance(detail, dict):
+        for item in detail.values():
+            found = _first_message(item)
+            if found:
+                return found
+    return None
+
+
+def validation_message(errors: dict[str, Any]) -> str:
+    """One human sentence for a validation error: the non-field error, else `field: message`."""
+    if "non_field_errors" in errors:
+        return _first_message(errors["non_field_errors"]) or "Invalid input."
+    for field, detail in errors.items():
+        message = _first_message(detail)
+        if message:
+            return f"{field}: {message}"
+    return "Invalid input."
+
+
+def _detail_text(detail: Any) -> str:
+    # SimpleJWT's InvalidToken carries a dict detail ({"detail", "code", "messages"}).
+    if isinstance(detail, dict) and "detail" in detail:
+        return str(detail["detail"])
+    return _first_message(detail) or str(detail)
+
+
+def custom_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(error_payload("Request body is too large."), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    elif isinstance(exc, SuspiciousOperation):
+        return Response(error_payload("Bad request."), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        view = context.get("view")
+        logger.error("Unhandled exception in %s", type(view).__name__ if view else "view", exc_info=exc)
+        return Response(error_payload(INTERNAL_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_payload(validation_message(errors), errors)
+    else:
+        text = _detail_text(getattr(exc, "detail", str(exc)))
+        response.data = error_payload(text)
+    return response

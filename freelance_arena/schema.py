@@ -1,0 +1,54 @@
+"""drf-spectacular hooks: the schema describes the real envelopes."""
+
+from typing import Any
+
+ENVELOPE_ERROR = {
+    "type": "object",
+    "required": ["success", "message", "errors"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [False]},
+        "message": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": True},
+    },
+}
+
+
+def _wrap_success(schema: dict[str, Any] | None) -> dict[str, Any]:
+    data_schema: dict[str, Any] = schema if schema else {"nullable": True}
+    return {
+        "type": "object",
+        "required": ["success", "message", "data"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [True]},
+            "message": {"type": "string"},
+            "data": data_schema,
+        },
+    }
+
+
+def wrap_in_envelope(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """Wraps every 2xx JSON body in the success envelope and declares the error envelope."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorEnvelope"] = ENVELOPE_ERROR
+    error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    for _path, methods in result.get("paths", {}).items():
+        for _method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for code, response in list(responses.items()):
+                if not str(code).startswith("2"):
+                    continue
+                content = response.setdefault("content", {})
+                if content and "application/json" not in content:
+                    continue  # a file download answers the file itself
+                json_body = content.get("application/json", {})
+                if json_body.get("x-enveloped"):
+                    continue
+                content["application/json"] = {"schema": _wrap_success(json_body.get("schema"))}
+            for code in ("400", "401", "403", "404", "405", "413", "415", "429", "500"):
+                responses.setdefault(
+                    code,
+                    {"description": "Error envelope", "content": {"application/json": {"schema": error_ref}}},
+                )
+    return result

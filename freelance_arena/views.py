@@ -1,0 +1,59 @@
+"""Project-level views: health probe and the JSON answers for URLs no view matches."""
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .utils import error_payload
+
+
+class HealthView(APIView):
+    """Liveness plus a database round trip; 503 when the database does not answer."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()})
+        }
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except Exception:  # noqa: BLE001 - any database failure means "not ready"
+            body = error_payload("Database unavailable.", {"detail": "Database unavailable."})
+            body.update({"status": "error", "database": "unavailable"})
+            return Response(body, status=503)
+        state = {"status": "ok", "database": "ok"}
+        # The envelope, plus status/database at the top level for load-balancer probes.
+        return Response({"success": True, "message": "Healthy.", "data": state, **state})
+
+
+def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Catch-all under /api/: a JSON 404 whatever DEBUG says."""
+    message = "Not found."
+    if not request.path_info.endswith("/"):
+        try:
+            resolve(request.path_info + "/")
+            message = f"Not found. Did you mean {request.path_info}/ ? Every API URL ends with a slash."
+        except Resolver404:
+            pass
+    return JsonResponse(error_payload(message), status=404)
+
+
+def json_handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_payload("Not found."), status=404)
+
+
+def json_handler500(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(error_payload("Internal server error. The error has been logged."), status=500)

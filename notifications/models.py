@@ -1,0 +1,45 @@
+"""In-app notifications."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class NotificationType(models.TextChoices):
+    COMPETITION_OPENED = "COMPETITION_OPENED", "Competition opened"
+    PROPOSAL_RECEIVED = "PROPOSAL_RECEIVED", "Proposal received"
+    PROPOSAL_SCORED = "PROPOSAL_SCORED", "Proposal scored"
+    PROPOSAL_ACCEPTED = "PROPOSAL_ACCEPTED", "Proposal accepted"
+    PROPOSAL_REJECTED = "PROPOSAL_REJECTED", "Proposal rejected"
+    COMPETITION_CLOSED = "COMPETITION_CLOSED", "Competition closed"
+    QUESTION_ANSWERED = "QUESTION_ANSWERED", "Question answered"
+    WINNER_SELECTED = "WINNER_SELECTED", "Winner selected"
+    NEW_REVIEW = "NEW_REVIEW", "New review"
+    COMPETITION_DEADLINE_APPROACHING = "COMPETITION_DEADLINE_APPROACHING", "Competition deadline approaching"
+
+
+class Notification(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    notification_type = models.CharField(max_length=40, choices=NotificationType.choices)
+    title = models.CharField(max_length=200)
+    message = models.TextField()
+    is_read = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    related_competition_id = models.UUIDField(null=True, blank=True)
+    related_proposal_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set for notifications that must exist at most once (deadline reminders, cron fan-out):
+    # the unique index makes two overlapping cron runs insert each one only once.
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
+            models.Index(fields=["recipient", "is_read"], name="notif_recipient_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_type} → {self.recipient_id}"

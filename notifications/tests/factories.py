@@ -1,0 +1,14 @@
+import factory
+
+from accounts.tests.factories import UserFactory
+from notifications.models import Notification, NotificationType
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    notification_type = NotificationType.PROPOSAL_RECEIVED
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    message = "Something happened."

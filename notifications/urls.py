@@ -1,0 +1,5 @@
+"""URL configuration of the notifications app."""
+
+app_name = "notifications"
+
+urlpatterns: list = []

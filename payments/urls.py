@@ -1,0 +1,5 @@
+"""URL configuration of the payments app."""
+
+app_name = "payments"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URL configuration of the proposals app."""
+
+app_name = "proposals"
+
+urlpatterns: list = []
