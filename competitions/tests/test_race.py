@@ -79,3 +79,31 @@ def test_concurrent_bookmark_toggles_do_not_fail():
 
     assert not any(isinstance(r, Exception) for r in results), results
     assert CompetitionBookmark.objects.filter(competition=competition, user=user).count() <= 1
+
+
+def test_overlapping_cron_runs_move_each_competition_once_and_notify_once():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    owner = ClientFactory()
+    now = timezone.now()
+    due = CompetitionFactory.create_batch(
+        6, client=owner, submission_deadline=now - timedelta(minutes=1), deadline=now + timedelta(days=1)
+    )
+    for competition in due:
+        ProposalFactory(competition=competition)
+    closing = CompetitionFactory(client=owner, submission_deadline=now + timedelta(hours=3))
+    bookmarker = FreelancerFactory()
+    CompetitionBookmark.objects.create(competition=closing, user=bookmarker)
+    Notification.objects.all().delete()
+
+    moved = _in_threads([services.close_expired, services.close_expired])
+    reminded = _in_threads([services.remind_deadlines, services.remind_deadlines])
+
+    assert not any(isinstance(r, Exception) for r in [*moved, *reminded]), (moved, reminded)
+    assert sum(moved) == 6
+    assert all(c.status == CompetitionStatus.REVIEW for c in type(closing).objects.filter(pk__in=[c.pk for c in due]))
+    assert Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED).count() == 6
+    reminders = Notification.objects.filter(notification_type=NotificationType.COMPETITION_DEADLINE_APPROACHING)
+    assert list(reminders.values_list("recipient_id", flat=True)) == [bookmarker.pk]
