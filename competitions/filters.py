@@ -1,6 +1,7 @@
 """Query-string filters of the competition lists (django-filter)."""
 
 import django_filters
+from rest_framework.filters import OrderingFilter
 
 from accounts.models import user_is_admin
 
@@ -39,3 +40,12 @@ class MyCompetitionFilter(django_filters.FilterSet):
     class Meta:
         model = Competition
         fields = ["status"]
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's OrderingFilter (unknown fields ignored) plus `id` as the last key, so rows with
+    equal budgets or deadlines keep one order across pages (no row shown twice or skipped)."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view) or []
+        return [*ordering, "id"]

@@ -14,7 +14,7 @@ from accounts.permissions import IsClient
 from freelance_arena.utils import success_response
 
 from . import services
-from .filters import MyCompetitionFilter, PublicCompetitionFilter
+from .filters import MyCompetitionFilter, PublicCompetitionFilter, StableOrderingFilter
 from .models import Competition, CompetitionQuestion
 from .permissions import IsCompetitionOwner, ReadOnlyOrCompetitionOwner, ReadOnlyOrFreelancer
 from .serializers import (
@@ -72,7 +72,7 @@ class CompetitionListView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = CompetitionListSerializer
     filterset_class = PublicCompetitionFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
     search_fields = ["title", "description"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
@@ -122,6 +122,7 @@ class MyCompetitionsView(generics.ListAPIView):
     permission_classes = [IsClient]
     serializer_class = CompetitionListSerializer
     filterset_class = MyCompetitionFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
     search_fields = ["title", "description"]

@@ -553,3 +553,14 @@ def test_delete_is_refused_unless_draft(as_user, client_owner, status):
 
 def test_wrong_method_is_a_json_405(as_user, client_owner, open_competition):
     error(as_user(client_owner).put(f"{detail_url(open_competition)}status/", {}, format="json"), 405)
+
+
+def test_ordering_by_an_equal_key_pages_without_duplicates(api_client, client_owner):
+    CompetitionFactory.create_batch(12, client=client_owner, budget=Decimal("500.00"))
+
+    first = ok(api_client.get(URL, {"ordering": "budget", "page_size": 5}))
+    second = ok(api_client.get(URL, {"ordering": "budget", "page_size": 5, "page": 2}))
+    third = ok(api_client.get(URL, {"ordering": "budget", "page_size": 5, "page": 3}))
+
+    ids = [row["id"] for page in (first, second, third) for row in page["results"]]
+    assert len(ids) == len(set(ids)) == 12
