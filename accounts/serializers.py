@@ -28,6 +28,27 @@ IMAGE_MAX_PIXELS = 25_000_000
 
 username_validator = UnicodeUsernameValidator()
 
+# Passwords chosen through the API pass Django's four standard validators (length 8, not too
+# close to the e-mail/username, not a common password, not all digits), whatever the project's
+# AUTH_PASSWORD_VALIDATORS list holds.
+API_PASSWORD_VALIDATORS = password_validation.get_password_validators(
+    [
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+)
+
+
+def validate_api_password(password: str, user: User) -> None:
+    """Raises serializers.ValidationError with every message of the failed validators."""
+    try:
+        password_validation.validate_password(password, user=user, password_validators=API_PASSWORD_VALIDATORS)
+        password_validation.validate_password(password, user=user)  # and the project's own list
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(list(exc.messages)) from exc
+
 
 def normalize_skills(value: str | None) -> str | None:
     """'Python ,django,, REST' -> 'Python, django, REST'. Raises ValidationError on bad items."""
@@ -180,11 +201,16 @@ class UserRegistrationSerializer(EmailMixin, UsernameMixin, serializers.ModelSer
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        candidate = User(email=attrs.get("email", ""), username=attrs.get("username", ""))
+        candidate = User(
+            email=attrs.get("email", ""),
+            username=attrs.get("username", ""),
+            first_name=attrs.get("first_name", ""),
+            last_name=attrs.get("last_name", ""),
+        )
         try:
-            password_validation.validate_password(attrs["password"], user=candidate)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+            validate_api_password(attrs["password"], candidate)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"password": exc.detail}) from exc
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> User:
@@ -240,9 +266,9 @@ class ChangePasswordSerializer(serializers.Serializer):
         if attrs["new_password"] == attrs["old_password"]:
             raise serializers.ValidationError({"new_password": ["The new password must differ from the old one."]})
         try:
-            password_validation.validate_password(attrs["new_password"], user=self.context["request"].user)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"new_password": list(exc.messages)}) from exc
+            validate_api_password(attrs["new_password"], self.context["request"].user)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"new_password": exc.detail}) from exc
         return attrs
 
 
