@@ -229,7 +229,7 @@ def test_an_image_with_huge_dimensions_is_refused_before_decoding(as_user, freel
     # A tiny 1-bit PNG declaring 6000x6000 pixels (36 MP): a decompression-bomb shape.
     buffer = io.BytesIO()
     Image.new("1", (6000, 6000)).save(buffer, format="PNG")
-    assert 6000 * 6000 > IMAGE_MAX_PIXELS and buffer.tell() < 100_000
+    assert IMAGE_MAX_PIXELS < 6000 * 6000 and buffer.tell() < 100_000
     upload = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
 
     body = error_body(as_user(freelancer).patch(PROFILE, {"profile_picture": upload}, format="multipart"), 400)
@@ -297,7 +297,11 @@ def test_existing_access_token_of_a_deactivated_user_is_401(as_user, freelancer)
 
 def test_change_password_sets_the_new_password_and_signs_sessions_out(api_client, as_user, freelancer):
     tokens = api_client.post(LOGIN, {"email": freelancer.email, "password": TEST_PASSWORD}).json()["data"]
-    payload = {"old_password": TEST_PASSWORD, "new_password": "brand-new-secret-42", "confirm_password": "brand-new-secret-42"}
+    payload = {
+        "old_password": TEST_PASSWORD,
+        "new_password": "brand-new-secret-42",
+        "confirm_password": "brand-new-secret-42",
+    }
 
     response = as_user(freelancer).post(CHANGE_PASSWORD, payload)
 
@@ -310,7 +314,11 @@ def test_change_password_sets_the_new_password_and_signs_sessions_out(api_client
 
 
 def test_change_password_with_wrong_old_password_is_refused(as_user, freelancer):
-    payload = {"old_password": "not-it-at-all", "new_password": "brand-new-secret-42", "confirm_password": "brand-new-secret-42"}
+    payload = {
+        "old_password": "not-it-at-all",
+        "new_password": "brand-new-secret-42",
+        "confirm_password": "brand-new-secret-42",
+    }
     body = error_body(as_user(freelancer).post(CHANGE_PASSWORD, payload), 400)
     assert "old_password" in body["errors"]
     freelancer.refresh_from_db()
@@ -318,7 +326,11 @@ def test_change_password_with_wrong_old_password_is_refused(as_user, freelancer)
 
 
 def test_change_password_mismatch_is_refused(as_user, freelancer):
-    payload = {"old_password": TEST_PASSWORD, "new_password": "brand-new-secret-42", "confirm_password": "other-secret-42"}
+    payload = {
+        "old_password": TEST_PASSWORD,
+        "new_password": "brand-new-secret-42",
+        "confirm_password": "other-secret-42",
+    }
     body = error_body(as_user(freelancer).post(CHANGE_PASSWORD, payload), 400)
     assert "confirm_password" in body["errors"]
 
