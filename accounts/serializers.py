@@ -21,7 +21,8 @@ SKILLS_MAX_COUNT = 50
 SKILLS_SEPARATOR = ", "
 
 # Decoded formats we accept, and the extension the stored file gets (never the uploader's).
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# (MPO is what Pillow calls a camera JPEG that carries extra frames.)
+IMAGE_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # A small file can declare enormous dimensions (a decompression bomb): refuse it before any
 # consumer decodes the pixels. 25 megapixels is far above any sane avatar.
 IMAGE_MAX_PIXELS = 25_000_000

@@ -17,6 +17,10 @@ class InactiveAccount(Exception):
     """The refresh token belongs to a deactivated (or vanished) account."""
 
 
+class NotTokenOwner(Exception):
+    """The refresh token was issued to another user."""
+
+
 def issue_tokens(user: User) -> dict[str, str]:
     """A fresh refresh/access pair; the refresh token is recorded as outstanding."""
     refresh = RefreshToken.for_user(user)
@@ -92,5 +96,7 @@ def read_refresh_token(raw_token: Any) -> RefreshToken:
 
 
 def logout(*, user: User, token: RefreshToken) -> None:
-    """Blacklists the given refresh token, which must belong to `user` (caller checked it)."""
+    """Blacklists the given refresh token; refuses (NotTokenOwner) one issued to another user."""
+    if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(user.pk):
+        raise NotTokenOwner
     token.blacklist()

@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from freelance_arena.utils import success_response
 
@@ -106,9 +105,10 @@ class LogoutView(generics.GenericAPIView):
             token = services.read_refresh_token(serializer.validated_data["refresh"])
         except TokenError as exc:
             raise ValidationError({"refresh": [f"{exc}."]}) from exc
-        if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(request.user.pk):
-            raise ValidationError({"refresh": ["This refresh token does not belong to you."]})
-        services.logout(user=request.user, token=token)
+        try:
+            services.logout(user=request.user, token=token)
+        except services.NotTokenOwner as exc:
+            raise ValidationError({"refresh": ["This refresh token does not belong to you."]}) from exc
         return success_response(None, "Logged out.")
 
 
