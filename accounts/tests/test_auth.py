@@ -284,6 +284,16 @@ def test_login_throttle_counts_across_endpoints_for_the_same_ip(api_client, monk
     assert "Retry-After" in response
 
 
+def test_a_forged_x_forwarded_for_does_not_escape_the_login_throttle(api_client, monkeypatch):
+    monkeypatch.setattr(LoginRateThrottle, "rate", "2/minute", raising=False)
+    for n in range(2):
+        api_client.post(LOGIN, {}, REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+
+    response = api_client.post(LOGIN, {}, REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
+
+    error_body(response, 429)
+
+
 def test_login_rate_comes_from_settings():
     from rest_framework.settings import api_settings
 
