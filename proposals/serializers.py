@@ -119,7 +119,9 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
     competition_title = serializers.CharField(source="competition.title", read_only=True)
     attachments = ProposalAttachmentSerializer(many=True, read_only=True)
     revisions = ProposalRevisionSerializer(many=True, read_only=True)
-    freelancer = FreelancerIdentitySerializer(read_only=True, required=False)
+    # Not read_only only so the schema marks it optional (read-only fields are "required" in
+    # drf-spectacular); the serializer is never used for input.
+    freelancer = FreelancerIdentitySerializer(required=False)
     client_score = serializers.IntegerField(read_only=True, allow_null=True)
     client_note = serializers.CharField(read_only=True, allow_null=True)
     is_winner = serializers.BooleanField(read_only=True, allow_null=True)

@@ -60,7 +60,6 @@ def _store_attachments(proposal: Proposal, uploads: Iterable[CheckedUpload], sto
             original_filename=upload.original_filename,
             file_size=upload.file_size,
             file_type=upload.file_type,
-            description=getattr(upload, "description", "") or "",
         )
         attachment.save()
         stored.append(attachment.file.name)
