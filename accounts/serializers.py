@@ -29,24 +29,13 @@ IMAGE_MAX_PIXELS = 25_000_000
 
 username_validator = UnicodeUsernameValidator()
 
-# Passwords chosen through the API pass Django's four standard validators (length 8, not too
-# close to the e-mail/username, not a common password, not all digits), whatever the project's
-# AUTH_PASSWORD_VALIDATORS list holds.
-API_PASSWORD_VALIDATORS = password_validation.get_password_validators(
-    [
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    ]
-)
-
 
 def validate_api_password(password: str, user: User) -> None:
     """Raises serializers.ValidationError with every message of the failed validators."""
     try:
-        password_validation.validate_password(password, user=user, password_validators=API_PASSWORD_VALIDATORS)
-        password_validation.validate_password(password, user=user)  # and the project's own list
+        # settings.AUTH_PASSWORD_VALIDATORS: length 8, not close to the e-mail/username, not a
+        # common password, not all digits (createsuperuser and the admin apply the same list).
+        password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
         raise serializers.ValidationError(list(exc.messages)) from exc
 
