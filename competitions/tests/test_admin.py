@@ -17,11 +17,7 @@ CHANGELIST = reverse("admin:competitions_competition_changelist")
 
 
 @pytest.fixture
-def admin_browser(client, admin_user, settings):
-    # Work-around for a foundation bug (reported): UpdateLastSeenMiddleware calls
-    # `type(request.user).objects`, and with session auth request.user is a SimpleLazyObject,
-    # so every admin page 500s. Until freelance_arena/middleware.py is fixed, leave it out here.
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("UpdateLastSeenMiddleware")]
+def admin_browser(client, admin_user):
     client.force_login(admin_user)
     return client
 
