@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -31,7 +30,8 @@ class CompetitionClientSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "first_name", "last_name", "profile_picture", "average_rating"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    # A decimal string like "4.50" (COERCE_DECIMAL_TO_STRING), not OpenApiTypes.DECIMAL (a number).
+    @extend_schema_field(serializers.DecimalField(max_digits=3, decimal_places=2))
     def get_average_rating(self, user: User) -> str:
         # select_related('client__rating') caches a missing rating as None: no query either way.
         rating = getattr(user, "rating", None)
