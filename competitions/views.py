@@ -8,6 +8,7 @@ from rest_framework import filters, generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import user_is_admin
 from accounts.permissions import IsClient
@@ -281,11 +282,12 @@ class CompetitionAnswerView(CompetitionNestedMixin, generics.GenericAPIView):
         )
 
 
-class CompetitionBookmarkView(CompetitionNestedMixin, generics.GenericAPIView):
+class CompetitionBookmarkView(CompetitionNestedMixin, APIView):
     """POST: toggles the requesting user's bookmark on a competition they may see."""
 
+    # A plain APIView: it has no body to describe, and a GenericAPIView without a serializer
+    # made OPTIONS (DRF's metadata asks for the serializer) a 500.
     permission_classes = [IsAuthenticated]
-    serializer_class = None
 
     @extend_schema(
         request=None,
