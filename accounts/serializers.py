@@ -26,6 +26,7 @@ IMAGE_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP"
 # A small file can declare enormous dimensions (a decompression bomb): refuse it before any
 # consumer decodes the pixels. 25 megapixels is far above any sane avatar.
 IMAGE_MAX_PIXELS = 25_000_000
+GENERIC_CONTENT_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", "application/unknown"})
 
 username_validator = UnicodeUsernameValidator()
 
@@ -85,6 +86,7 @@ class ProfilePictureField(serializers.ImageField):
         "too_large": "The picture is larger than {max_mb} MB.",
         "format": "Unsupported image format; use JPEG, PNG, GIF or WebP.",
         "too_many_pixels": "The picture's dimensions are too large.",
+        "declared_type": "The declared content type {declared} is not an image.",
     }
 
     def to_internal_value(self, data):
@@ -92,6 +94,11 @@ class ProfilePictureField(serializers.ImageField):
         size = getattr(data, "size", None)
         if size is not None and size > max_bytes:
             self.fail("too_large", max_mb=max_bytes // (1024 * 1024))
+        # The declared type is never kept (the file is renamed by its decoded format), but an
+        # upload that calls itself text/html or a script is forged or confused: refused.
+        declared = (getattr(data, "content_type", None) or "").split(";")[0].strip().lower()
+        if declared and not declared.startswith("image/") and declared not in GENERIC_CONTENT_TYPES:
+            self.fail("declared_type", declared=declared[:100])
         # Django's ImageField opens the file with Pillow and verify()s it: a text file named
         # .png fails here whatever its extension says. Pillow's own bomb guard raises too.
         file_object = super().to_internal_value(data)

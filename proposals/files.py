@@ -74,6 +74,32 @@ MATCHERS: dict[str, Callable[[UploadedFile, bytes], bool]] = {
 }
 
 
+# What a browser or HTTP client may declare for each checked type. The declared type is never
+# stored or served (downloads are application/octet-stream), but one that contradicts the bytes
+# (an HTML page declared for a file whose content is a PNG) means a forged or confused upload:
+# refused. Generic declarations (none, octet-stream) say nothing and pass.
+GENERIC_CONTENT_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "application/unknown"})
+ZIP_CONTENT_TYPES = frozenset(
+    {"application/zip", "application/x-zip-compressed", "application/x-zip", "multipart/x-zip"}
+)
+JPEG_CONTENT_TYPES = frozenset({"image/jpeg", "image/pjpeg", "image/jpg"})
+DECLARED_CONTENT_TYPES: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"application/pdf", "application/x-pdf"}),
+    "doc": frozenset({"application/msword", "application/vnd.ms-word", "application/x-ole-storage"}),
+    "docx": frozenset({"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}) | ZIP_CONTENT_TYPES,
+    "zip": ZIP_CONTENT_TYPES,
+    "jpg": JPEG_CONTENT_TYPES,
+    "jpeg": JPEG_CONTENT_TYPES,
+    "png": frozenset({"image/png", "image/x-png", "image/apng"}),
+    "mp4": frozenset({"video/mp4", "application/mp4", "audio/mp4", "video/x-m4v"}),
+}
+
+
+def declared_content_type(upload: UploadedFile) -> str:
+    """The multipart part's Content-Type, lower case, without parameters."""
+    return (getattr(upload, "content_type", None) or "").split(";")[0].strip().lower()
+
+
 def sanitize_filename(name: str | None) -> str:
     """The upload's base name without any path, control characters, at most 255 characters."""
     name = (name or "").replace("\\", "/").split("/")[-1]
@@ -102,4 +128,9 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(f"File type not allowed. Allowed extensions: {', '.join(ALLOWED_EXTENSIONS)}.")
     if not MATCHERS[extension](upload, _read_head(upload)):
         raise ValidationError(f"The file's content is not a valid {extension} file.")
+    declared = declared_content_type(upload)
+    if declared not in GENERIC_CONTENT_TYPES and declared not in DECLARED_CONTENT_TYPES[extension]:
+        raise ValidationError(
+            f"The declared content type {declared[:100]} does not match the file's {extension} content."
+        )
     return CheckedUpload(file=upload, original_filename=original_filename, file_size=upload.size, file_type=extension)
