@@ -24,9 +24,18 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string: DRF's UUIDField would also read the integer 123 as a UUID."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=StrictUUIDField(),
         allow_empty=False,
         max_length=MARK_READ_MAX_IDS,
         help_text=f"Ids of your own notifications (at most {MARK_READ_MAX_IDS}); other ids are ignored.",
