@@ -428,3 +428,13 @@ def test_competition_reviews_query_count_does_not_grow_with_page_size(
         assert len(response.json()["data"]["results"]) == expected
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("competition", ["not-a-uuid", 123, None, ""])
+def test_malformed_competition_id_is_a_400(as_user, client_owner, closed_competition, competition):
+    body = {**review_body(closed_competition), "competition": competition}
+
+    response = as_user(client_owner).post(CREATE_URL, body, format="json")
+
+    assert "competition" in assert_error(response, 400)["errors"]
+    assert not Review.objects.exists()
