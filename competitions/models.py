@@ -4,7 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import user_is_admin
@@ -50,11 +51,19 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(status=CompetitionStatus.OPEN)
 
     def with_proposal_count(self) -> "CompetitionQuerySet":
-        from proposals.models import ProposalStatus
+        """Annotates non-withdrawn proposal counts with a correlated subquery: evaluated only for
+        the rows of the page, where a JOIN + GROUP BY would aggregate the whole table first."""
+        from proposals.models import Proposal, ProposalStatus
 
-        return self.annotate(
-            annotated_proposal_count=Count("proposals", filter=~Q(proposals__status=ProposalStatus.WITHDRAWN))
+        counts = (
+            Proposal.objects.filter(competition_id=OuterRef("pk"))
+            .exclude(status=ProposalStatus.WITHDRAWN)
+            .order_by()
+            .values("competition_id")
+            .annotate(total=Count("pk"))
+            .values("total")
         )
+        return self.annotate(annotated_proposal_count=Coalesce(Subquery(counts), 0))
 
 
 class Competition(TrackedFieldsMixin, models.Model):

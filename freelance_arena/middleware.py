@@ -4,6 +4,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -93,7 +94,9 @@ class UpdateLastSeenMiddleware:
         threshold = now - settings.LAST_SEEN_UPDATE_INTERVAL
         if user.last_seen is not None and user.last_seen > threshold:
             return
-        type(user).objects.filter(pk=user.pk).filter(Q(last_seen__isnull=True) | Q(last_seen__lte=threshold)).update(
-            last_seen=now
-        )
+        # Not type(user): for session requests (the Django admin) request.user is a
+        # SimpleLazyObject wrapping the user.
+        get_user_model()._default_manager.filter(pk=user.pk).filter(
+            Q(last_seen__isnull=True) | Q(last_seen__lte=threshold)
+        ).update(last_seen=now)
         user.last_seen = now

@@ -156,7 +156,10 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 PASSWORD_HASHERS = [
@@ -231,6 +234,10 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "5000/hour"),
         "login": env_str("THROTTLE_LOGIN", "20/minute"),
     },
+    # Throttles key anonymous clients by IP. With NUM_PROXIES unset DRF would trust the
+    # client-supplied X-Forwarded-For, so a new fake header per request would escape the login
+    # throttle; 0 = use REMOTE_ADDR, N = the address N proxies back (behind a reverse proxy).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "freelance_arena.exceptions.custom_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -258,6 +265,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Both apps have a `status` field: name their enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "CompetitionStatusEnum": "competitions.models.CompetitionStatus",
+        "ProposalStatusEnum": "proposals.models.ProposalStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "freelance_arena.schema.wrap_in_envelope",

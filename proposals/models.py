@@ -5,9 +5,12 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from accounts.models import Role, user_is_admin
 from freelance_arena.models import TrackedFieldsMixin
@@ -110,9 +113,29 @@ class Proposal(TrackedFieldsMixin, models.Model):
         return new_status in PROPOSAL_TRANSITIONS.get(self.status, frozenset())
 
 
+class _PrivateStorage(LazyObject):
+    """storages["private"], resolved on use (like Django's default_storage).
+
+    A FileField evaluates a callable storage once, at import; a lazy proxy keeps following
+    STORAGES when it changes (tests point it at a temporary folder).
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed, dispatch_uid="proposals_private_storage_reset")
+def _reset_private_storage(*, setting: str, **kwargs) -> None:
+    if setting in {"STORAGES", "PRIVATE_MEDIA_ROOT"}:
+        _private_storage._wrapped = empty
+
+
 def private_storage():
     """Storage for proposal files: outside MEDIA_ROOT, never publicly served."""
-    return storages["private"]
+    return _private_storage
 
 
 def attachment_path(instance: "ProposalAttachment", filename: str) -> str:

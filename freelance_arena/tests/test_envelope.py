@@ -64,3 +64,12 @@ def test_schema_wraps_success_bodies_in_the_envelope():
     body = health["200"]["content"]["application/json"]["schema"]
     assert body["required"] == ["success", "message", "data"]
     assert "404" in health
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_url_is_a_404_for_every_method_not_a_csrf_403(method):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert_error_envelope(getattr(client, method)("/api/no/such/thing/"), 404)

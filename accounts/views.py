@@ -1,0 +1,220 @@
+"""Accounts endpoints under /api/auth/ (thin: validate, call a service, answer the envelope)."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, IntegerField, QuerySet, Value
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+
+from freelance_arena.utils import success_response
+
+from . import services
+from .filters import FreelancerFilter, UserFilter
+from .models import Role, User
+from .permissions import IsAdminRole
+from .serializers import (
+    AdminUserSerializer,
+    ChangePasswordSerializer,
+    FreelancerCardSerializer,
+    LoginResponseSerializer,
+    LoginUserSerializer,
+    RefreshTokenSerializer,
+    RegisterResponseSerializer,
+    TokenPairSerializer,
+    UserLoginSerializer,
+    UserProfileSerializer,
+    UserRegistrationSerializer,
+)
+from .throttling import LoginRateThrottle
+
+
+class CredentialView(generics.GenericAPIView):
+    """Base of register/login/refresh: anonymous, throttled per IP with the "login" rate.
+
+    No authentication classes: a stale or broken Authorization header must not stop anyone
+    from signing in.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, LoginRateThrottle]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without authentication classes DRF would turn a refused token's 401 into a 403.
+        return 'Bearer realm="api"'
+
+
+class RegisterView(CredentialView):
+    serializer_class = UserRegistrationSerializer
+
+    @extend_schema(request=UserRegistrationSerializer, responses={201: RegisterResponseSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.save()
+        data = {"user": serializer.data, "tokens": services.record_login(user)}
+        return success_response(data, "Account created.", status.HTTP_201_CREATED)
+
+
+class LoginView(CredentialView):
+    serializer_class = UserLoginSerializer
+
+    @extend_schema(request=UserLoginSerializer, responses={200: LoginResponseSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        tokens = services.record_login(user)
+        return success_response({**tokens, "user": LoginUserSerializer(user).data}, "Logged in.")
+
+
+class TokenRefreshView(CredentialView):
+    """Rotates the refresh token: the old one is blacklisted, a new pair is returned."""
+
+    serializer_class = RefreshTokenSerializer
+
+    @extend_schema(request=RefreshTokenSerializer, responses={200: TokenPairSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            tokens = services.rotate_refresh_token(raw_token=serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        except services.InactiveAccount as exc:
+            raise AuthenticationFailed("No active account found for the given token.", "no_active_account") from exc
+        return success_response(tokens, "Token refreshed.")
+
+
+class LogoutView(generics.GenericAPIView):
+    serializer_class = RefreshTokenSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RefreshTokenSerializer, responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            token = services.read_refresh_token(serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise ValidationError({"refresh": [f"{exc}."]}) from exc
+        try:
+            services.logout(user=request.user, token=token)
+        except services.NotTokenOwner as exc:
+            raise ValidationError({"refresh": ["This refresh token does not belong to you."]}) from exc
+        return success_response(None, "Logged out.")
+
+
+class ProfileView(generics.GenericAPIView):
+    serializer_class = UserProfileSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self) -> User:
+        return self.request.user
+
+    @extend_schema(responses=UserProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return success_response(self.get_serializer(self.get_object()).data, "Profile.")
+
+    def _update(self, request: Request, partial: bool) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return success_response(serializer.data, "Profile updated.")
+
+    @extend_schema(responses=UserProfileSerializer)
+    def put(self, request: Request) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(responses=UserProfileSerializer)
+    def patch(self, request: Request) -> Response:
+        return self._update(request, partial=True)
+
+    @extend_schema(responses={200: None})
+    def delete(self, request: Request) -> Response:
+        services.deactivate_user(user=self.get_object())
+        return success_response(None, "Account deactivated.")
+
+
+class ChangePasswordView(generics.GenericAPIView):
+    serializer_class = ChangePasswordSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.change_password(user=request.user, new_password=serializer.validated_data["new_password"])
+        return success_response(None, "Password changed. Other sessions have been signed out.")
+
+
+class UserListView(generics.ListAPIView):
+    serializer_class = AdminUserSerializer
+    permission_classes = [IsAuthenticated, IsAdminRole]
+    filterset_class = UserFilter
+    search_fields = ["email", "username", "first_name", "last_name"]
+    ordering_fields = ["date_joined", "email", "username", "last_seen", "role"]
+    ordering = ["-date_joined", "id"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.all()
+
+
+class UserDetailAdminView(generics.GenericAPIView):
+    serializer_class = AdminUserSerializer
+    permission_classes = [IsAuthenticated, IsAdminRole]
+    queryset = User.objects.all()
+
+    @extend_schema(responses=AdminUserSerializer)
+    def get(self, request: Request, pk) -> Response:
+        return success_response(self.get_serializer(self.get_object()).data, "User.")
+
+    def _update(self, request: Request, partial: bool) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return success_response(serializer.data, "User updated.")
+
+    @extend_schema(responses=AdminUserSerializer)
+    def put(self, request: Request, pk) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(responses=AdminUserSerializer)
+    def patch(self, request: Request, pk) -> Response:
+        return self._update(request, partial=True)
+
+    @extend_schema(responses={200: None})
+    def delete(self, request: Request, pk) -> Response:
+        user = self.get_object()
+        if user.pk == request.user.pk:
+            raise ValidationError({"non_field_errors": ["You cannot deactivate your own account here."]})
+        services.deactivate_user(user=user)
+        return success_response(None, "User deactivated.")
+
+
+class FreelancerSearchView(generics.ListAPIView):
+    """Public directory of active freelancers, best rated first."""
+
+    serializer_class = FreelancerCardSerializer
+    permission_classes = [AllowAny]
+    filterset_class = FreelancerFilter
+    search_fields = ["username", "skills"]
+    ordering_fields = ["average_rating", "total_reviews", "hourly_rate", "username", "date_joined"]
+    ordering = ["-average_rating", "-total_reviews", "username"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.filter(role=Role.FREELANCER, is_active=True).annotate(
+            average_rating=Coalesce(
+                "rating__average_rating",
+                Value(Decimal("0.00")),
+                output_field=DecimalField(max_digits=3, decimal_places=2),
+            ),
+            total_reviews=Coalesce("rating__total_reviews", Value(0), output_field=IntegerField()),
+        )

@@ -1,0 +1,216 @@
+"""Proposal serializers. Blind review lives in ProposalDetailSerializer.to_representation and in
+the field list of ClientProposalListSerializer (which has no way to reach the freelancer)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import user_is_admin
+from competitions.models import CompetitionStatus
+
+from .files import CheckedUpload, check_upload
+from .models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
+
+MIN_BUDGET = Decimal("0.01")
+
+
+class ProposalAttachmentSerializer(serializers.ModelSerializer):
+    """Attachment out; on upload `file` is checked (size, extension, magic bytes) and the
+    name, size and type are taken from it, never from the client."""
+
+    file = serializers.FileField(write_only=True, use_url=False)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProposalAttachment
+        fields = ["id", "original_filename", "file_size", "file_type", "description", "uploaded_at", "url", "file"]
+        read_only_fields = ["id", "original_filename", "file_size", "file_type", "uploaded_at", "url"]
+
+    def validate_file(self, value) -> CheckedUpload:
+        return check_upload(value)
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, attachment: ProposalAttachment) -> str:
+        path = reverse(
+            "proposals:attachment-download",
+            kwargs={"pk": attachment.proposal_id, "attachment_id": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ProposalRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProposalRevision
+        fields = ["revision_number", "description", "created_at"]
+        read_only_fields = fields
+
+
+class FreelancerIdentitySerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
+class ProposalCreateSerializer(serializers.ModelSerializer):
+    """Input of POST /api/proposals/. The competition rules (open, deadline, one per freelancer,
+    max_proposals) are checked by services.submit_proposal under a lock on the competition."""
+
+    competition = serializers.UUIDField()
+    proposed_budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=MIN_BUDGET)
+    estimated_duration = serializers.IntegerField(min_value=1, max_value=2147483647)
+    submission_note = serializers.CharField(required=False, allow_blank=True, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(use_url=False),
+        required=False,
+        write_only=True,
+        default=list,
+        help_text="Multipart only: repeat the `attachments` field once per file.",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "competition",
+            "title",
+            "description",
+            "proposed_budget",
+            "estimated_duration",
+            "submission_note",
+            "attachments",
+        ]
+
+    def validate_attachments(self, value: list) -> list[CheckedUpload]:
+        checked, errors = [], {}
+        for index, upload in enumerate(value):
+            try:
+                checked.append(check_upload(upload))
+            except serializers.ValidationError as exc:
+                errors[index] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return checked
+
+
+class ProposalUpdateSerializer(serializers.ModelSerializer):
+    """Input of PUT/PATCH /api/proposals/<id>/; every successful update writes a revision."""
+
+    proposed_budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=MIN_BUDGET)
+    estimated_duration = serializers.IntegerField(min_value=1, max_value=2147483647)
+    submission_note = serializers.CharField(required=False, allow_blank=True)
+    revision_note = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=2000)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "description", "proposed_budget", "estimated_duration", "submission_note", "revision_note"]
+
+
+class ProposalDetailSerializer(serializers.ModelSerializer):
+    """Full proposal, with blind review applied per viewer:
+
+    - `freelancer` {id, username}: the owning freelancer and admins always; the competition's
+      client only once the competition is CLOSED; otherwise the key is absent.
+    - `client_score`, `client_note`, `is_winner`: the client and admins always; the owning
+      freelancer only once the competition is CLOSED (before that: present with null).
+    """
+
+    competition_title = serializers.CharField(source="competition.title", read_only=True)
+    attachments = ProposalAttachmentSerializer(many=True, read_only=True)
+    revisions = ProposalRevisionSerializer(many=True, read_only=True)
+    # Not read_only only so the schema marks it optional (read-only fields are "required" in
+    # drf-spectacular); the serializer is never used for input.
+    freelancer = FreelancerIdentitySerializer(required=False)
+    client_score = serializers.IntegerField(read_only=True, allow_null=True)
+    client_note = serializers.CharField(read_only=True, allow_null=True)
+    is_winner = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "competition",
+            "competition_title",
+            "title",
+            "description",
+            "proposed_budget",
+            "estimated_duration",
+            "status",
+            "submission_note",
+            "created_at",
+            "updated_at",
+            "client_score",
+            "client_note",
+            "is_winner",
+            "attachments",
+            "revisions",
+            "freelancer",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, proposal: Proposal) -> dict[str, Any]:
+        data = super().to_representation(proposal)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        closed = proposal.competition.status == CompetitionStatus.CLOSED
+        is_admin = user_is_admin(user)
+        is_owner = user is not None and user.is_authenticated and proposal.freelancer_id == user.pk
+        is_client = user is not None and user.is_authenticated and proposal.competition.client_id == user.pk
+        if not (is_admin or is_owner or (is_client and closed)):
+            data.pop("freelancer", None)
+        if not (is_admin or is_client or (is_owner and closed)):
+            data["client_score"] = None
+            data["client_note"] = None
+            data["is_winner"] = None
+        return data
+
+
+class ProposalListSerializer(serializers.ModelSerializer):
+    """A freelancer's own proposals (GET mine/)."""
+
+    competition_title = serializers.CharField(source="competition.title", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "competition", "competition_title", "title", "status", "proposed_budget", "created_at"]
+        read_only_fields = fields
+
+
+class ClientProposalListSerializer(serializers.ModelSerializer):
+    """Blind list for the competition's owner: no freelancer, nothing but these six fields."""
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "proposed_budget", "estimated_duration", "created_at", "client_score"]
+        read_only_fields = fields
+
+
+class ClientScoreSerializer(serializers.Serializer):
+    """Input of POST <id>/score/: 1-5 and an optional note; the competition must be OPEN or
+    REVIEW (checked again by services.score_proposal under the lock)."""
+
+    client_score = serializers.IntegerField(min_value=1, max_value=5)
+    client_note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=5000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        proposal = self.context.get("proposal")
+        if proposal is not None and proposal.competition.status not in {
+            CompetitionStatus.OPEN,
+            CompetitionStatus.REVIEW,
+        }:
+            raise serializers.ValidationError(
+                f"Proposals of a {proposal.competition.status} competition cannot be scored."
+            )
+        return attrs
+
+
+class ProposalWithdrawSerializer(serializers.Serializer):
+    """Body-less input of POST <id>/withdraw/ (and DELETE <id>/): only SUBMITTED proposals may be
+    withdrawn; services.withdraw_proposal re-checks under the lock and makes the change."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        proposal: Proposal = self.instance
+        if proposal is not None and not proposal.can_transition_to(ProposalStatus.WITHDRAWN):
+            raise serializers.ValidationError(f"A {proposal.status} proposal cannot be withdrawn.")
+        return attrs
