@@ -26,6 +26,7 @@ SMALL_LARGE_P50_MAX = 1.5
 SELECT_WINNER_SECONDS_MAX = 1.0
 CRON_SECONDS_MAX = 5.0
 CRON_QUERIES_MAX = 200
+DRIFT_WARN = 0.20
 
 
 def _endpoints(plan: dict) -> dict[str, dict]:
@@ -60,13 +61,16 @@ def endpoint_table(plan: dict) -> list[str]:
         w = e.get("wrk")
         if not w:
             continue
-        rps_ratio = w["rps"] / ceil[0] if ceil else None
-        p50_ratio = w["p50_ms"] / ceil[1] if ceil and ceil[1] else None
+        is_ceiling = e["key"] == "health"
+        rps_ratio = w["rps"] / ceil[0] if ceil and not is_ceiling else None
+        p50_ratio = w["p50_ms"] / ceil[1] if ceil and ceil[1] and not is_ceiling else None
         errors = f"{w['http_errors']} HTTP ≥ 400, {w['socket_errors']} socket"
         if "created" in w:
             total = w["created"] + w["other"]
             rate = w["other"] / total if total else 0
             errors = f"{w['created']} x 201, {w['other']} other ({rate:.1%}) {w.get('other_statuses') or ''}".strip()
+            if w.get("sent", 0) > w.get("pool", 0):
+                errors += f"; pool of {w['pool']:,} pairs exhausted (duplicates expected)"
         lines.append(
             f"| {e['label']} | {e.get('http_status', e.get('status'))} | {w['rps']:.1f} | {w['p50_ms']:.2f} "
             f"| {w['p99_ms']:.2f} | {e.get('queries', '-')} | {fmt(rps_ratio, '{:.0%}')} "
@@ -79,6 +83,19 @@ def endpoint_table(plan: dict) -> list[str]:
             f"| (ceiling again at the end of the run) | 200 | {end['rps']:.1f} | {end['p50_ms']:.2f} "
             f"| {end['p99_ms']:.2f} | {health.get('queries', '-')} | | | drift check |"
         )
+    if ceil:
+        lines += [
+            "",
+            f"Ceiling used for the ratios (mean of both measurements): {ceil[0]:.1f} req/s, p50 {ceil[1]:.2f} ms.",
+        ]
+        if "wrk" in health.get("end", {}):
+            start_rps, end_rps = health["wrk"]["rps"], health["end"]["wrk"]["rps"]
+            drift = abs(end_rps - start_rps) / max(start_rps, end_rps)
+            if drift > DRIFT_WARN:
+                lines.append(
+                    f"**The ceiling moved by {drift:.0%} during the run: the machine was busy; "
+                    "compare with another run before trusting the ratios.**"
+                )
     return lines
 
 
@@ -184,6 +201,8 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str]]:
             f"{int(n):,} due: {r.get('queries', '?')} q" for n, r in sorted(runs.items(), key=lambda x: int(x[0]))
         )
         ok = int(biggest) >= 10_000 and run["seconds"] <= CRON_SECONDS_MAX and run["queries"] <= CRON_QUERIES_MAX
+        if int(biggest) < 10_000:
+            scaling += "; run with --due ...,10000 to judge"
         rows.append(
             (
                 command,
@@ -206,7 +225,8 @@ def render(results: dict) -> str:
         f"MariaDB {m.get('mariadb')} (buffer pool {m.get('innodb_buffer_pool_mib')} MiB), Python {m.get('python')}, "
         f"Django {m.get('django')}, {m.get('wrk')}, {m.get('platform')}",
         f"- Load: wrk {s.get('threads')} threads, {s.get('connections')} connections, {s.get('duration')} s per "
-        f"endpoint; gunicorn {s.get('workers')} sync workers, DEBUG off, loopback",
+        f"endpoint after {s.get('warmup', 0)} s of warm-up; gunicorn {s.get('workers')} sync workers, "
+        "DEBUG off, loopback",
         f"- Data: {plan.get('total_competitions', 0):,} competitions ({plan.get('open_competitions', 0):,} OPEN), "
         f"{plan.get('proposals', 0):,} proposals; heavy user {plan.get('heavy_user')} with "
         f"{plan.get('heavy_notifications', 0):,} notifications; select-winner competition with "

@@ -122,12 +122,12 @@ def http_status(url: str, token: str | None = None) -> int:
         return 0
 
 
-def wrk(url: str, script: str, args: argparse.Namespace, env_extra: dict[str, str]) -> dict:
+def wrk(url: str, script: str, args: argparse.Namespace, env_extra: dict[str, str], duration: int = 0) -> dict:
     cmd = [
         "wrk",
         f"-t{args.threads}",
         f"-c{args.connections}",
-        f"-d{args.duration}s",
+        f"-d{duration or args.duration}s",
         "--timeout",
         "10s",
         "-s",
@@ -166,6 +166,9 @@ def drive(plan_dir: Path, env: dict[str, str], args: argparse.Namespace, port: i
                 status = http_status(base + endpoint["path"], endpoint.get("token"))
                 endpoint["http_status"] = status
                 extra = {"BENCH_TOKEN": endpoint.get("token") or ""}
+                if endpoint["key"] != "health_end":
+                    # Warm-up, not recorded: every worker imports and compiles this path once.
+                    wrk(base + endpoint["path"], "get.lua", args, extra, duration=args.warmup)
                 result = wrk(base + endpoint["path"], "get.lua", args, extra)
             else:
                 result = wrk(base + endpoint["path"], "post_proposals.lua", args, {"BENCH_WORK": str(plan_dir)})
@@ -225,6 +228,7 @@ def main() -> None:
     parser.add_argument("--size", choices=["tiny", "small", "large"], default="large")
     parser.add_argument("--skip-seed", action="store_true", help="reuse the data already in DB_NAME")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per endpoint")
+    parser.add_argument("--warmup", type=int, default=2, help="unrecorded seconds of wrk before each GET endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -246,7 +250,7 @@ def main() -> None:
     env = production_env(db_name, args)
     results: dict = {"started": stamp.isoformat(timespec="seconds"), "size": args.size, "db_name": db_name}
     results["settings"] = {
-        k: getattr(args, k) for k in ("duration", "connections", "threads", "workers", "search_word", "due")
+        k: getattr(args, k) for k in ("duration", "warmup", "connections", "threads", "workers", "search_word", "due")
     }
 
     log(f">> database {db_name} ({args.size} set)")
