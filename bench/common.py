@@ -24,6 +24,16 @@ def setup_django() -> None:
     django.setup()
 
 
+# Savepoints appear only because the probe wraps the request in a transaction of its own (the
+# view's outermost atomic block would be a BEGIN/COMMIT, which Django does not log): not counted.
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def counted(captured_queries: list[dict]) -> list[str]:
+    """The statements that count as queries: everything but transaction control."""
+    return [q["sql"] for q in captured_queries if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)]
+
+
 @dataclass
 class Probe:
     """One request run in-process: its status, its SQL, and how long it took."""
@@ -74,9 +84,8 @@ def probe(method: str, path: str, token: str | None = None, body: dict | None = 
             payload = json.loads(response.content or b"null")
         except ValueError:
             payload = None
-        return Probe(
-            response.status_code, len(captured), [q["sql"] for q in captured.captured_queries], elapsed, payload
-        )
+        statements = counted(captured.captured_queries)
+        return Probe(response.status_code, len(statements), statements, elapsed, payload)
 
     if not rollback:
         return send()
