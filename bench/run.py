@@ -174,6 +174,12 @@ def drive(plan_dir: Path, env: dict[str, str], args: argparse.Namespace, port: i
                 result = wrk(base + endpoint["path"], "post_proposals.lua", args, {"BENCH_WORK": str(plan_dir)})
             target = endpoint if endpoint["key"] != "health_end" else endpoints[0].setdefault("end", {})
             target["wrk"] = result
+            if args.paired_ceiling and endpoint["key"] not in ("health", "health_end"):
+                # The ceiling again, right after this endpoint: its ratio compares two neighbours in
+                # time, so a neighbour's load on the shared machine shifts both alike.
+                paired = wrk(base + "/api/health/", "get.lua", args, {"BENCH_TOKEN": ""})
+                endpoint["ceiling_wrk"] = paired
+                log(f"      paired ceiling: {paired['rps']:.1f} req/s, p50 {paired['p50_ms']:.2f} ms")
             log(
                 f"   {endpoint['label']}{' (again, end of run)' if endpoint['key'] == 'health_end' else ''}: "
                 f"{result['rps']:.1f} req/s, p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
@@ -226,10 +232,16 @@ def machine(env: dict[str, str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["tiny", "small", "large"], default="large")
-    parser.add_argument("--skip-seed", action="store_true", help="reuse the data already in DB_NAME")
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the data already in BENCH_DB_NAME")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per endpoint")
     parser.add_argument("--warmup", type=int, default=2, help="unrecorded seconds of wrk before each GET endpoint")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--no-paired-ceiling",
+        dest="paired_ceiling",
+        action="store_false",
+        help="measure the ceiling only at the start and the end (halves the run time, more drift)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8765)
@@ -243,7 +255,11 @@ def main() -> None:
 
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run bench/run.sh (it installs it) or apt-get install wrk")
-    db_name = os.environ.get("DB_NAME", "freelance_arena_bench")
+    # Its own variable, not DB_NAME: seeding TRUNCATEs the users and everything else, so a
+    # DB_NAME exported for development must never be picked up by accident.
+    db_name = os.environ.get("BENCH_DB_NAME", "freelance_arena_bench")
+    if db_name == "freelance_arena_db" and not args.skip_seed:
+        raise SystemExit("BENCH_DB_NAME is the development database: choose another name (seeding empties it).")
     stamp = datetime.now(UTC)
     work = BENCH / ".work" / stamp.strftime("%Y%m%dT%H%M%SZ")
     work.mkdir(parents=True, exist_ok=True)

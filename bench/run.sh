@@ -2,7 +2,8 @@
 # One command for the whole benchmark: bench/run.sh [--size large|small] [--skip-seed] [--duration 10]
 # Installs wrk when missing (Debian/Ubuntu apt-get), makes sure the virtualenv exists, then runs
 # bench/run.py (seed, gunicorn with production settings, wrk per endpoint, RESULTS.md).
-# Database: $DB_NAME (default freelance_arena_bench); the large run also uses ${DB_NAME}_small.
+# Database: $BENCH_DB_NAME (default freelance_arena_bench), never $DB_NAME: the seed TRUNCATEs it.
+# The large run also uses ${BENCH_DB_NAME}_small.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,5 +24,4 @@ if [ ! -x .venv/bin/gunicorn ]; then
   source scripts/bootstrap.sh
 fi
 
-export DB_NAME="${DB_NAME:-freelance_arena_bench}"
 exec .venv/bin/python bench/run.py "$@"

@@ -108,3 +108,10 @@ def test_newest_run_is_written_first(tmp_path):
     text = path.read_text()
     assert text.startswith("# Benchmark results")
     assert text.index("2026-02-02") < text.index("2026-01-01")
+
+
+def test_a_paired_ceiling_wins_over_the_run_mean():
+    paired = {"key": "list", "label": "list", "wrk": wrk(600, 8), "queries": 2, "ceiling_wrk": wrk(1300, 5)}
+    assert verdicts(results(list=paired))["public list, page 1"] == "not met"  # 600 / 1300 < 50 %
+    paired["ceiling_wrk"] = wrk(1100, 5)
+    assert verdicts(results(list=paired))["public list, page 1"] == "met"  # 600 / 1100 >= 50 %
