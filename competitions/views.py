@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import filters, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from accounts.permissions import IsClient
 from freelance_arena.utils import success_response
 
 from . import services
-from .filters import MyCompetitionFilter, PublicCompetitionFilter, StableOrderingFilter
+from .filters import CompetitionSearchFilter, MyCompetitionFilter, PublicCompetitionFilter, StableOrderingFilter
 from .models import Competition, CompetitionQuestion
 from .permissions import IsCompetitionOwner, ReadOnlyOrCompetitionOwner, ReadOnlyOrFreelancer
 from .serializers import (
@@ -32,9 +32,37 @@ from .serializers import (
 ORDERING_FIELDS = ["budget", "deadline", "created_at"]
 
 
+CARD_COLUMNS = (
+    "id",
+    "title",
+    "budget",
+    "currency",
+    "deadline",
+    "submission_deadline",
+    "status",
+    "category",
+    "created_at",
+    "client__username",
+)
+
+
 def list_queryset() -> QuerySet:
     """What a list card needs, in one query per page: the client and the proposal count."""
-    return Competition.objects.select_related("client").with_proposal_count()
+    return Competition.objects.select_related("client").only(*CARD_COLUMNS).with_proposal_count()
+
+
+def paginated_cards(view: generics.GenericAPIView, queryset: QuerySet, message: str) -> Response:
+    """A page of list cards by deferred join.
+
+    The page's ids come from `queryset` (filters, search and ordering over the indexes only);
+    then just those rows are read with their client and proposal count. Deep pages stay cheap
+    because MySQL skips OFFSET rows in the index instead of reading each full row.
+    """
+    ids = view.paginate_queryset(queryset.values_list("pk", flat=True))
+    by_id = list_queryset().in_bulk(ids)
+    cards = [by_id[pk] for pk in ids if pk in by_id]
+    serializer = view.get_serializer(cards, many=True)
+    return view.paginator.get_paginated_response(serializer.data, message=message)
 
 
 def detail_queryset(user) -> QuerySet:
@@ -73,20 +101,18 @@ class CompetitionListView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = CompetitionListSerializer
     filterset_class = PublicCompetitionFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, CompetitionSearchFilter, StableOrderingFilter]
     search_fields = ["title", "description"]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet:
         if user_is_admin(self.request.user) and self.request.query_params.get("status"):
-            return list_queryset()  # the filterset applies the admin's status
-        return list_queryset().listed()
+            return Competition.objects.all()  # the filterset applies the admin's status
+        return Competition.objects.listed()
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        serializer = self.get_serializer(page, many=True)
-        return self.paginator.get_paginated_response(serializer.data, message="Competitions retrieved.")
+        return paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
 
 
 class CompetitionCreateView(generics.CreateAPIView):
@@ -123,7 +149,7 @@ class MyCompetitionsView(generics.ListAPIView):
     permission_classes = [IsClient]
     serializer_class = CompetitionListSerializer
     filterset_class = MyCompetitionFilter
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, CompetitionSearchFilter, StableOrderingFilter]
     ordering_fields = ORDERING_FIELDS
     ordering = ["-created_at"]
     search_fields = ["title", "description"]
@@ -131,12 +157,10 @@ class MyCompetitionsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return Competition.objects.none()
-        return list_queryset().filter(client=self.request.user)
+        return Competition.objects.filter(client=self.request.user)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        serializer = self.get_serializer(page, many=True)
-        return self.paginator.get_paginated_response(serializer.data, message="Your competitions retrieved.")
+        return paginated_cards(self, self.filter_queryset(self.get_queryset()), "Your competitions retrieved.")
 
 
 class BookmarkedCompetitionsView(generics.ListAPIView):
@@ -147,17 +171,13 @@ class BookmarkedCompetitionsView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return Competition.objects.none()
         user = self.request.user
-        return (
-            list_queryset()
-            .filter(pk__in=Competition.objects.visible_to(user).filter(bookmarks__user=user).values("pk"))
-            .order_by("-created_at")
-        )
+        return Competition.objects.visible_to(user).filter(bookmarks__user=user).order_by("-created_at", "-id")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = self.get_serializer(page, many=True)
-        return self.paginator.get_paginated_response(serializer.data, message="Bookmarked competitions retrieved.")
+        return paginated_cards(self, self.get_queryset(), "Bookmarked competitions retrieved.")
 
 
 # --- One competition ----------------------------------------------------------------------------

@@ -265,10 +265,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
-    # Both apps have a `status` field: name their enums apart.
+    # Several apps have a `status` field: name their enums apart.
     "ENUM_NAME_OVERRIDES": {
         "CompetitionStatusEnum": "competitions.models.CompetitionStatus",
         "ProposalStatusEnum": "proposals.models.ProposalStatus",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

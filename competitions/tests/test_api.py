@@ -229,14 +229,6 @@ def test_invalid_filter_value_is_a_400_not_a_500(api_client, open_competition):
     assert "budget_min" in errors
 
 
-def test_search_matches_title_and_description(api_client, client_owner):
-    CompetitionFactory(client=client_owner, title="Mobile app", description="Flutter please")
-    CompetitionFactory(client=client_owner, title="Website", description="A shop in Django")
-
-    assert _titles(ok(api_client.get(URL, {"search": "mobile"}))) == ["Mobile app"]
-    assert _titles(ok(api_client.get(URL, {"search": "django"}))) == ["Website"]
-
-
 def test_ordering_by_budget_deadline_and_created_at(api_client, client_owner):
     a = CompetitionFactory(client=client_owner, title="a", budget=Decimal("300"), deadline=in_days(20))
     b = CompetitionFactory(client=client_owner, title="b", budget=Decimal("100"), deadline=in_days(30))

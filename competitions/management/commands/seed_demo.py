@@ -1,0 +1,816 @@
+"""Fills the database with realistic demo data, fast: `manage.py seed_demo --size small|large`.
+
+Rows are built as model instances in Python and written with bulk_create in batches of 5,000,
+one transaction per chunk. Primary keys are random UUIDs generated up front and handed out in
+ascending order, so InnoDB appends to its clustered index instead of splitting random pages
+(that alone keeps the large set loading in minutes with a small buffer pool). Bulk inserts
+bypass signals on purpose: seeding must not fan out notifications.
+
+Sizes: `tiny` (tests), `small` (frontend work), `large` (benchmark: 10,000+ users, 100,000
+competitions, 1,000,000 proposals, 1,000,000 notifications).
+"""
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from math import gcd
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
+from feedback.models import Review, ReviewType, UserRating
+from notifications.models import Notification, NotificationType
+from payments.models import PaymentRecord, PaymentStatus, platform_fee_for
+from proposals.models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
+
+DEMO_PASSWORD = "demo-password-123"
+DEMO_DOMAIN = "demo.test"
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+HEAVY_EMAIL = f"heavy@{DEMO_DOMAIN}"
+# Fixed id of the REVIEW competition with many proposals (the select-winner benchmark).
+SELECT_WINNER_COMPETITION_ID = uuid.UUID("5e1ec7a1-0000-4000-8000-000000005000")
+BATCH_SIZE = 5000
+CHUNK = 50_000  # instances built in memory before one bulk_create (10 batches, one transaction)
+
+
+@dataclass(frozen=True)
+class Size:
+    clients: int
+    freelancers: int
+    competitions: int
+    proposals: int
+    notifications: int
+    heavy_notifications: int
+    select_winner_proposals: int
+    questions: int
+    bookmarks: int
+
+
+SIZES = {
+    "tiny": Size(4, 15, 40, 160, 150, 20, 10, 30, 40),
+    "small": Size(20, 100, 300, 2_000, 2_000, 100, 60, 300, 500),
+    "large": Size(2_000, 8_000, 100_000, 1_000_000, 1_000_000, 1_000, 5_000, 50_000, 100_000),
+}
+
+# Share of competitions per status (every status present, mostly OPEN and CLOSED). The public
+# list shows OPEN only: at 100,000 competitions, 56 % OPEN leaves a page at offset >= 50,000.
+STATUS_SHARES = [
+    (CompetitionStatus.OPEN, 0.56),
+    (CompetitionStatus.CLOSED, 0.28),
+    (CompetitionStatus.REVIEW, 0.06),
+    (CompetitionStatus.DRAFT, 0.05),
+    (CompetitionStatus.CANCELLED, 0.05),
+]
+
+# --- Vocabulary: varied words so that full-text search for one word is selective ------------
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+ACTIONS = words(
+    "Build Design Redesign Develop Create Migrate Optimize Audit Write Illustrate Animate Translate "
+    "Automate Integrate Refactor Launch Prototype Modernize Secure Document Localize Benchmark Rebuild"
+)
+ADJECTIVES = words(
+    "modern responsive minimalist accessible secure scalable playful elegant bold lightweight "
+    "multilingual realtime offline-first data-driven award-worthy cozy futuristic retro vibrant "
+    "compact serverless headless interactive immersive cinematic sustainable friendly premium"
+)
+THINGS = [
+    "landing page",
+    "mobile app",
+    "logo",
+    "brand identity",
+    "online store",
+    "dashboard",
+    "booking system",
+    "newsletter template",
+    "explainer video",
+    "pitch deck",
+    "REST API",
+    "chatbot",
+    "admin panel",
+    "marketing site",
+    "product catalogue",
+    "invoice generator",
+    "loyalty program",
+    "podcast cover",
+    "onboarding flow",
+    "analytics pipeline",
+    "browser extension",
+    "data migration",
+    "recommendation engine",
+    "help center",
+    "payment integration",
+    "event website",
+    "design system",
+    "illustration set",
+    "packaging design",
+    "social media kit",
+]
+TECH = words(
+    "django react vue angular svelte nextjs nuxt flutter kotlin swift laravel rails phoenix elixir "
+    "golang rust typescript graphql postgres mariadb redis elasticsearch kafka rabbitmq kubernetes "
+    "terraform ansible docker aws azure gcp firebase supabase stripe paypal shopify woocommerce "
+    "wordpress drupal figma sketch blender unity unreal threejs webgl d3 tableau pandas pytorch "
+    "tensorflow opencv openai langchain twilio sendgrid mapbox leaflet auth0 keycloak sentry grafana "
+    "prometheus nginx cloudflare vercel netlify webflow framer airtable notion zapier hubspot "
+    "salesforce mailchimp magento prestashop odoo sap quickbooks xero tailwind bootstrap sass "
+    "storybook cypress playwright jest pytest fastapi flask celery htmx alpinejs electron tauri "
+    "ionic capacitor expo arduino raspberry lidar bluetooth nfc webrtc ffmpeg"
+)
+INDUSTRIES = words(
+    "bakery fintech nonprofit clinic veterinary brewery winery bookstore gym yoga dental legal "
+    "architecture logistics shipping airline hotel hostel restaurant cafe florist school university "
+    "museum theatre orchestra podcast newsroom agency startup insurance bank pharmacy farm vineyard "
+    "fashion jewelry furniture realestate construction solar recycling charity church library "
+    "marina ski surf camping cycling esports gaming robotics biotech"
+)
+ORGS = words("studio company boutique collective cooperative network foundation marketplace franchise lab")
+CITIES = words(
+    "Lisbon Porto Madrid Seville Lyon Marseille Berlin Hamburg Munich Vienna Prague Warsaw Krakow "
+    "Oslo Bergen Stockholm Helsinki Tallinn Riga Vilnius Dublin Cork Glasgow Leeds Bristol Nairobi "
+    "Lagos Accra Cairo Casablanca Toronto Montreal Vancouver Austin Denver Seattle Portland Boston "
+    "Chicago Atlanta Miami Lima Bogota Quito Santiago Mendoza Osaka Kyoto Seoul Busan Taipei Hanoi "
+    "Manila Jakarta Bangalore Pune Auckland Wellington Adelaide Perth Hobart"
+)
+CATEGORIES = words(
+    "web mobile design branding writing marketing video data devops security ecommerce ai audio translation consulting"
+)
+SENTENCES = [
+    "We are a {industry} {org} based in {city} looking for help with a {adj} {thing}.",
+    "The current solution was built with {tech} and needs to move to {tech2}.",
+    "Our customers mostly visit on their phones, so the {thing} must feel fast and {adj}.",
+    "You will work with our in-house team, who know {tech} well but not {tech2}.",
+    "Please show previous work involving {tech} or a similar {thing}.",
+    "The budget covers design, implementation and two rounds of revisions.",
+    "We expect clean, documented code and a short handover session.",
+    "Accessibility matters to us: think keyboard navigation, contrast and screen readers.",
+    "Bonus points for experience in the {industry} sector or with {tech2}.",
+    "The launch is planned around our {city} event, so the deadline is firm.",
+    "Content and photography will be provided; copywriting in {lang} is a plus.",
+    "We want to reduce manual work for our staff by integrating {tech} with {tech2}.",
+    "Performance budgets: pages under one second on a mid-range phone.",
+    "Tell us briefly how you would approach the {thing} and what you would build first.",
+    "A {adj} look that still feels trustworthy for a {industry} audience is what we are after.",
+]
+LANGUAGES = words("English Portuguese Spanish French German Polish Swedish Japanese Korean Swahili")
+PROPOSAL_OPENERS = [
+    "I have built several {thing}s with {tech} for {industry} clients.",
+    "Our small studio specialises in {adj} work with {tech} and {tech2}.",
+    "I would start with a short discovery call, then ship a first {thing} prototype within a week.",
+    "My approach: audit what exists, propose a plan, then iterate with weekly demos.",
+    "I recently delivered a similar {thing} for a {industry} {org} in {city}.",
+    "I can cover design and development, including tests with {tech2}.",
+]
+FIRST_NAMES = words(
+    "Ana Bruno Carla Diego Elena Farid Greta Hugo Ines Jonas Kaito Lena Marta Nuno Olga Pablo Quinn "
+    "Rosa Sami Tara Umar Vera Wim Xenia Yara Zeno Amara Bilal Chloe Dmitri Esra Femi Gael Hana Ivo"
+)
+LAST_NAMES = words(
+    "Silva Costa Garcia Muller Novak Kowalski Jensen Rossi Dubois Okafor Mensah Tanaka Kim Nguyen "
+    "Santos Ferreira Lopez Schmidt Bauer Horvat Popescu Ivanova Larsen Moreau Haddad Osei Reyes Patel"
+)
+SKILLS = words(
+    "python django react typescript figma illustration copywriting seo video-editing flutter swift "
+    "kotlin devops aws data-analysis ux-research branding translation motion-design wordpress"
+)
+
+
+def _sentence(rng: random.Random) -> str:
+    template = rng.choice(SENTENCES)
+    return template.format(
+        industry=rng.choice(INDUSTRIES),
+        org=rng.choice(ORGS),
+        city=rng.choice(CITIES),
+        adj=rng.choice(ADJECTIVES),
+        thing=rng.choice(THINGS),
+        tech=rng.choice(TECH),
+        tech2=rng.choice(TECH),
+        lang=rng.choice(LANGUAGES),
+    )
+
+
+def make_title(rng: random.Random) -> str:
+    adj, thing, industry = rng.choice(ADJECTIVES), rng.choice(THINGS), rng.choice(INDUSTRIES)
+    article = "an" if adj[0] in "aeiou" else "a"
+    form = rng.randrange(3)
+    if form == 0:
+        return f"{rng.choice(ACTIONS)} {article} {adj} {thing} for a {industry} {rng.choice(ORGS)}"
+    if form == 1:
+        return f"{rng.choice(ACTIONS)} our {industry} {thing} with {rng.choice(TECH)}"
+    return f"{adj.capitalize()} {thing} in {rng.choice(TECH)} for a {industry} team in {rng.choice(CITIES)}"
+
+
+def make_text(rng: random.Random, sentences: int) -> str:
+    return " ".join(_sentence(rng) for _ in range(sentences))
+
+
+def make_proposal_text(rng: random.Random) -> str:
+    opener = rng.choice(PROPOSAL_OPENERS).format(
+        thing=rng.choice(THINGS),
+        tech=rng.choice(TECH),
+        tech2=rng.choice(TECH),
+        adj=rng.choice(ADJECTIVES),
+        industry=rng.choice(INDUSTRIES),
+        org=rng.choice(ORGS),
+        city=rng.choice(CITIES),
+    )
+    return f"{opener} {_sentence(rng)}"
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+class SortedIds:
+    """Random UUID4s handed out in ascending order: InnoDB appends instead of splitting pages."""
+
+    def __init__(self, count: int) -> None:
+        self._ids = sorted((uuid.uuid4() for _ in range(count)), key=lambda u: u.hex)
+        self._next = 0
+
+    def take(self) -> uuid.UUID:
+        value = self._ids[self._next]
+        self._next += 1
+        return value
+
+
+@contextmanager
+def explicit_timestamps(*fields: tuple[type[models.Model], str]) -> Iterator[None]:
+    """Lets bulk_create keep the created_at/updated_at we set (auto_now* would overwrite them)."""
+    saved = []
+    for model, name in fields:
+        field = model._meta.get_field(name)
+        saved.append((field, field.auto_now, field.auto_now_add))
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def bulk_insert(model: type[models.Model], rows: Iterable[models.Model]) -> int:
+    """bulk_create in chunks of CHUNK instances (one transaction each), batches of BATCH_SIZE."""
+    total = 0
+    chunk: list[models.Model] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            with transaction.atomic():
+                model.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+            total += len(chunk)
+            chunk = []
+    if chunk:
+        with transaction.atomic():
+            model.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+        total += len(chunk)
+    return total
+
+
+def money(rng: random.Random, low: int, high: int, step: int = 50) -> Decimal:
+    return Decimal(rng.randrange(low, high, step)).quantize(Decimal("0.01"))
+
+
+def distribute(rng: random.Random, total: int, minimums: list[int], caps: list[int]) -> list[int]:
+    """Splits `total` into len(caps) counts with a long tail, each within [minimum, cap]."""
+    counts = list(minimums)
+    remaining = total - sum(counts)
+    if remaining <= 0:
+        return counts
+    weights = [rng.expovariate(1.0) for _ in caps]
+    scale = remaining / sum(weights)
+    for i, weight in enumerate(weights):
+        extra = min(int(weight * scale), caps[i] - counts[i])
+        counts[i] += extra
+        remaining -= extra
+    open_slots = [i for i in range(len(caps)) if counts[i] < caps[i]]
+    while remaining > 0 and open_slots:
+        j = rng.randrange(len(open_slots))
+        i = open_slots[j]
+        counts[i] += 1
+        remaining -= 1
+        if counts[i] >= caps[i]:
+            open_slots[j] = open_slots[-1]
+            open_slots.pop()
+    return counts
+
+
+def distinct_picks(rng: random.Random, population: int, k: int) -> Iterator[int]:
+    """k distinct indexes out of range(population) in O(k): a random start and a coprime stride."""
+    start = rng.randrange(population)
+    stride = rng.randrange(1, population) if population > 1 else 1
+    while gcd(stride, population) != 1:
+        stride = rng.randrange(1, population)
+    for j in range(k):
+        yield (start + j * stride) % population
+
+
+def flush_demo_tables(stdout_write: Callable[[str], None]) -> None:
+    """Empties every table the seed fills (and the ones pointing at users) with TRUNCATE."""
+    from django.contrib.admin.models import LogEntry
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    tables = [
+        m._meta.db_table
+        for m in (
+            Notification,
+            PaymentRecord,
+            Review,
+            UserRating,
+            ProposalAttachment,
+            ProposalRevision,
+            Proposal,
+            CompetitionBookmark,
+            CompetitionQuestion,
+            Competition,
+            BlacklistedToken,
+            OutstandingToken,
+            LogEntry,
+        )
+    ]
+    tables += [User.groups.through._meta.db_table, User.user_permissions.through._meta.db_table, User._meta.db_table]
+    with connection.cursor() as cursor:
+        # TRUNCATE refuses tables referenced by foreign keys unless checks are off; only this
+        # session's checks, restored in `finally`, and every referencing table is emptied too.
+        cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+        try:
+            for table in tables:
+                cursor.execute(f"TRUNCATE TABLE {connection.ops.quote_name(table)}")
+        finally:
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+    stdout_write(f"   truncated {len(tables)} tables")
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Seeds realistic demo data with bulk inserts (sizes: tiny, small, large)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="TRUNCATE users, competitions, proposals, reviews, notifications and payments first.",
+        )
+        parser.add_argument("--seed", type=int, default=7, help="Random seed (same seed, same data shape).")
+
+    def handle(self, *args, **options) -> None:
+        size = SIZES[options["size"]]
+        self.rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
+        self.now = timezone.now()
+        self.timings: list[tuple[str, float, int]] = []
+        started = time.monotonic()
+        if options["flush"]:
+            self._timed("flush", lambda: flush_demo_tables(self.stdout.write) or 0)
+        elif User.objects.filter(email=ADMIN_EMAIL).exists():
+            raise CommandError("Demo data already present: run again with --flush to replace it.")
+
+        models_with_timestamps = [
+            (User, "date_joined"),
+            (Competition, "created_at"),
+            (Competition, "updated_at"),
+            (Proposal, "created_at"),
+            (Proposal, "updated_at"),
+            (CompetitionQuestion, "created_at"),
+            (CompetitionBookmark, "created_at"),
+            (Review, "created_at"),
+            (UserRating, "updated_at"),
+            (Notification, "created_at"),
+            (PaymentRecord, "created_at"),
+            (PaymentRecord, "updated_at"),
+        ]
+        with explicit_timestamps(*models_with_timestamps):
+            self._timed("users", lambda: self.seed_users(size))
+            self._timed("competitions", lambda: self.seed_competitions(size))
+            self._timed("proposals", lambda: self.seed_proposals(size))
+            self._timed("winners", self.link_winners)
+            self._timed("questions", lambda: self.seed_questions(size))
+            self._timed("bookmarks", lambda: self.seed_bookmarks(size))
+            self._timed("reviews+ratings", self.seed_reviews)
+            self._timed("payments", self.seed_payments)
+            self._timed("notifications", lambda: self.seed_notifications(size))
+        total = time.monotonic() - started
+        self.report(options["size"], total)
+
+    def _timed(self, label: str, step: Callable[[], int]) -> None:
+        started = time.monotonic()
+        self.stdout.write(f">> {label} ...")
+        rows = step() or 0
+        elapsed = time.monotonic() - started
+        self.timings.append((label, elapsed, rows))
+        rate = f", {rows / elapsed:,.0f} rows/s" if rows and elapsed > 0 else ""
+        self.stdout.write(f"   {label}: {rows:,} rows in {elapsed:.1f} s{rate}")
+
+    def _past(self, max_days: float, min_days: float = 0) -> datetime:
+        return self.now - timedelta(seconds=self.rng.uniform(min_days * 86400, max_days * 86400))
+
+    # Users ------------------------------------------------------------------------------------
+
+    def seed_users(self, size: Size) -> int:
+        rng = self.rng
+        password = make_password(DEMO_PASSWORD)  # hashed once, reused by every demo user
+        ids = SortedIds(size.clients + size.freelancers + 2)
+        users: list[User] = []
+
+        def person(email: str, username: str, role: str, **extra) -> User:
+            return User(
+                id=ids.take(),
+                email=email,
+                username=username,
+                password=password,
+                role=role,
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                date_joined=self._past(900, 120),
+                email_verified=rng.random() < 0.7,
+                **extra,
+            )
+
+        users.append(person(ADMIN_EMAIL, "admin", Role.ADMIN, is_staff=True, is_superuser=True))
+        for i in range(size.clients):
+            users.append(person(f"client{i}@{DEMO_DOMAIN}", f"client{i}", Role.CLIENT, bio=make_text(rng, 1)))
+        for i in range(size.freelancers):
+            users.append(
+                person(
+                    f"freelancer{i}@{DEMO_DOMAIN}",
+                    f"freelancer{i}",
+                    Role.FREELANCER,
+                    bio=make_text(rng, 2),
+                    skills=", ".join(rng.sample(SKILLS, rng.randint(2, 5))),
+                    hourly_rate=money(rng, 15, 160, 5),
+                )
+            )
+        # The heavy user: exactly `heavy_notifications` notifications (notification benchmark).
+        users.append(person(HEAVY_EMAIL, "heavy", Role.FREELANCER, skills="python, django"))
+        self.admin = users[0]
+        self.clients = [u.id for u in users[1 : 1 + size.clients]]
+        self.freelancers = [u.id for u in users[1 + size.clients : 1 + size.clients + size.freelancers]]
+        self.heavy = users[-1]
+        self.all_users = [u.id for u in users]
+        return bulk_insert(User, users)
+
+    # Competitions -----------------------------------------------------------------------------
+
+    def _status_list(self, total: int) -> list[str]:
+        statuses: list[str] = []
+        for status, share in STATUS_SHARES:
+            statuses += [status] * max(1, round(total * share))
+        statuses = statuses[:total] if len(statuses) >= total else statuses
+        while len(statuses) < total:
+            statuses.append(CompetitionStatus.OPEN)
+        self.rng.shuffle(statuses)
+        return statuses
+
+    def _competition(self, cid: uuid.UUID, status: str) -> Competition:
+        rng, now = self.rng, self.now
+        day = timedelta(days=1)
+        if status == CompetitionStatus.DRAFT:
+            created = self._past(30)
+            submission = now + rng.uniform(5, 60) * day
+        elif status == CompetitionStatus.OPEN:
+            created = self._past(90)
+            # Every open competition is still before its submission deadline, at least two days
+            # ahead, so the cron benchmark's "due" competitions are exactly the ones it creates.
+            submission = now + rng.uniform(2, 60) * day
+        elif status == CompetitionStatus.REVIEW:
+            created = self._past(120, 25)
+            submission = now - rng.uniform(1, 20) * day
+        else:  # CLOSED, CANCELLED
+            created = self._past(720, 60)
+            submission = created + rng.uniform(7, 50) * day
+        published = None if status == CompetitionStatus.DRAFT else created + rng.uniform(0, 1) * day
+        if published is not None and published > now:
+            published = now
+        deadline = submission + rng.uniform(1, 30) * day
+        limited = rng.random() < 0.1
+        tags = rng.sample(TECH, rng.randint(1, 4))
+        return Competition(
+            id=cid,
+            client_id=rng.choice(self.clients),
+            title=make_title(rng),
+            description=make_text(rng, rng.randint(3, 6)),
+            requirements=make_text(rng, rng.randint(1, 3)),
+            budget=money(rng, 100, 20_000),
+            currency=rng.choice(("USD", "USD", "USD", "EUR", "GBP")),
+            deadline=deadline,
+            submission_deadline=submission,
+            status=status,
+            category=rng.choice(CATEGORIES),
+            tags=",".join(tags),
+            max_proposals=rng.randint(5, 40) if limited else None,
+            allow_questions=rng.random() < 0.85,
+            created_at=created,
+            updated_at=max(created, published or created),
+            published_at=published,
+        )
+
+    def seed_competitions(self, size: Size) -> int:
+        statuses = self._status_list(size.competitions - 1)
+        ids = SortedIds(len(statuses))
+        # (id, status, client_id, published_at, submission_deadline, max_proposals, budget, currency)
+        self.competitions: list[tuple] = []
+
+        def rows() -> Iterator[Competition]:
+            special = self._competition(SELECT_WINNER_COMPETITION_ID, CompetitionStatus.REVIEW)
+            special.title = "Redesign our flagship marketplace checkout with react (select-winner benchmark)"
+            special.max_proposals = None
+            special.client_id = self.clients[0]
+            self.special = special
+            yield special
+            for status in statuses:
+                competition = self._competition(ids.take(), status)
+                self.competitions.append(
+                    (
+                        competition.id,
+                        status,
+                        competition.client_id,
+                        competition.published_at,
+                        competition.submission_deadline,
+                        competition.max_proposals,
+                        competition.budget,
+                        competition.currency,
+                    )
+                )
+                yield competition
+
+        return bulk_insert(Competition, rows())
+
+    # Proposals --------------------------------------------------------------------------------
+
+    def seed_proposals(self, size: Size) -> int:
+        rng, now = self.rng, self.now
+        eligible = [c for c in self.competitions if c[1] != CompetitionStatus.DRAFT]
+        freelancers = self.freelancers
+        n_free = len(freelancers)
+        special_count = min(size.select_winner_proposals, n_free)
+        minimums = [1 if c[1] == CompetitionStatus.CLOSED else 0 for c in eligible]
+        caps = [min(n_free, c[5] if c[5] else 400) for c in eligible]
+        counts = distribute(rng, size.proposals - special_count, minimums, caps)
+        ids = SortedIds(sum(counts) + special_count)
+        texts = [make_proposal_text(rng) for _ in range(min(5000, max(50, size.proposals // 20)))]
+        self.winners: dict[uuid.UUID, tuple] = {}  # competition id -> (proposal id, freelancer, budget)
+        # proposal rows for notifications: a sample of (proposal id, competition id, freelancer, client)
+        self.proposal_sample: list[tuple] = []
+
+        def one(cid, freelancer, status, created, budget, score=None, winner=False) -> Proposal:
+            return Proposal(
+                id=ids.take(),
+                competition_id=cid,
+                freelancer_id=freelancer,
+                title=f"{rng.choice(ACTIONS)} plan: {rng.choice(ADJECTIVES)} {rng.choice(THINGS)}",
+                description=rng.choice(texts),
+                proposed_budget=budget,
+                estimated_duration=rng.randint(3, 90),
+                status=status,
+                submission_note="",
+                created_at=created,
+                updated_at=created,
+                client_score=score,
+                client_note=("Solid plan." if score else None),
+                is_winner=winner,
+            )
+
+        def rows() -> Iterator[Proposal]:
+            special = self.special
+            for index in distinct_picks(rng, n_free, special_count):
+                created = special.published_at + (special.submission_deadline - special.published_at) * rng.random()
+                status = ProposalStatus.UNDER_REVIEW if rng.random() < 0.2 else ProposalStatus.SUBMITTED
+                score = rng.randint(1, 5) if status == ProposalStatus.UNDER_REVIEW else None
+                yield one(special.id, freelancers[index], status, created, money(rng, 500, 15_000), score)
+            for (cid, status, client, published, submission, _max, budget, _cur), count in zip(
+                eligible, counts, strict=True
+            ):
+                if not count:
+                    continue
+                window_end = min(submission, now)
+                winner_at = rng.randrange(count) if status == CompetitionStatus.CLOSED else -1
+                for position, index in enumerate(distinct_picks(rng, n_free, count)):
+                    freelancer = freelancers[index]
+                    created = published + (window_end - published) * rng.random()
+                    low = max(50, int(budget) // 2)
+                    bid = money(rng, low, max(low + 50, int(budget) + int(budget) // 5 + 50))
+                    roll = rng.random()
+                    score = None
+                    winner = False
+                    if position == winner_at:
+                        state, winner, score = ProposalStatus.ACCEPTED, True, rng.randint(3, 5)
+                    elif roll < 0.1:
+                        state = ProposalStatus.WITHDRAWN
+                    elif status == CompetitionStatus.CLOSED:
+                        state, score = ProposalStatus.REJECTED, (rng.randint(1, 5) if roll < 0.5 else None)
+                    elif status in (CompetitionStatus.OPEN, CompetitionStatus.REVIEW) and roll < 0.25:
+                        state, score = ProposalStatus.UNDER_REVIEW, rng.randint(1, 5)
+                    else:
+                        state = ProposalStatus.SUBMITTED
+                    proposal = one(cid, freelancer, state, created, bid, score, winner)
+                    if winner:
+                        self.winners[cid] = (proposal.id, freelancer, bid)
+                    if len(self.proposal_sample) < 200_000 and rng.random() < 0.2:
+                        self.proposal_sample.append((proposal.id, cid, freelancer, client))
+                    yield proposal
+
+        return bulk_insert(Proposal, rows())
+
+    def link_winners(self) -> int:
+        """Points each CLOSED competition at its accepted proposal: bulk UPDATEs by primary key."""
+        closed = [
+            Competition(id=cid, winner_id=freelancer, winning_proposal_id=proposal)
+            for cid, (proposal, freelancer, _bid) in self.winners.items()
+        ]
+        with transaction.atomic():
+            Competition.objects.bulk_update(closed, ["winner", "winning_proposal"], batch_size=100)
+        return len(closed)
+
+    # Questions, bookmarks, reviews, payments ---------------------------------------------------
+
+    def _published(self) -> list[tuple]:
+        return [c for c in self.competitions if c[3] is not None]
+
+    def seed_questions(self, size: Size) -> int:
+        rng = self.rng
+        published = self._published()
+        ids = SortedIds(size.questions)
+
+        def rows() -> Iterator[CompetitionQuestion]:
+            for _ in range(size.questions):
+                cid, _status, client, published_at, *_ = rng.choice(published)
+                asked = published_at + (self.now - published_at) * rng.random() * 0.5
+                answered = rng.random() < 0.6
+                yield CompetitionQuestion(
+                    id=ids.take(),
+                    competition_id=cid,
+                    asked_by_id=rng.choice(self.freelancers),
+                    question=f"Is {rng.choice(TECH)} acceptable for the {rng.choice(THINGS)}?",
+                    answer=(make_text(rng, 1) if answered else None),
+                    answered_at=(asked + timedelta(hours=rng.uniform(1, 48)) if answered else None),
+                    answered_by_id=(client if answered else None),
+                    is_public=rng.random() < 0.8,
+                    created_at=asked,
+                )
+
+        return bulk_insert(CompetitionQuestion, rows())
+
+    def seed_bookmarks(self, size: Size) -> int:
+        rng = self.rng
+        published = self._published()
+        pairs: set[tuple] = set()
+        attempts = 0
+        while len(pairs) < size.bookmarks and attempts < size.bookmarks * 3:
+            attempts += 1
+            pairs.add((rng.choice(published)[0], rng.choice(self.freelancers)))
+        ids = SortedIds(len(pairs))
+        return bulk_insert(
+            CompetitionBookmark,
+            (
+                CompetitionBookmark(id=ids.take(), competition_id=cid, user_id=user, created_at=self._past(60))
+                for cid, user in sorted(pairs, key=lambda p: p[0].hex)
+            ),
+        )
+
+    def seed_reviews(self) -> int:
+        rng = self.rng
+        closed = [c for c in self.competitions if c[0] in self.winners]
+        reviews: list[Review] = []
+        for cid, _status, client, _published, _submission, *_ in closed:
+            _proposal, freelancer, _bid = self.winners[cid]
+            created = self._past(50)
+            if rng.random() < 0.6:
+                reviews.append(self._review(client, freelancer, cid, ReviewType.CLIENT_TO_FREELANCER, created))
+            if rng.random() < 0.4:
+                reviews.append(self._review(freelancer, client, cid, ReviewType.FREELANCER_TO_CLIENT, created))
+        ids = SortedIds(len(reviews))
+        for review in sorted(reviews, key=lambda r: r.created_at):
+            review.id = ids.take()
+        written = bulk_insert(Review, reviews)
+        # UserRating from the public reviews, aggregated by the database in one query.
+        totals = (
+            Review.objects.filter(is_public=True)
+            .values("reviewee_id")
+            .annotate(average=models.Avg("rating"), total=models.Count("id"))
+        )
+        ratings = [
+            UserRating(
+                user_id=row["reviewee_id"],
+                average_rating=Decimal(str(row["average"])).quantize(Decimal("0.01")),
+                total_reviews=row["total"],
+                updated_at=self.now,
+            )
+            for row in totals
+        ]
+        return written + bulk_insert(UserRating, ratings)
+
+    def _review(self, reviewer, reviewee, cid, review_type, created) -> Review:
+        rating = self.rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 3, 6, 8))[0]
+        return Review(
+            reviewer_id=reviewer,
+            reviewee_id=reviewee,
+            competition_id=cid,
+            rating=rating,
+            comment=make_text(self.rng, 1),
+            review_type=review_type,
+            is_public=self.rng.random() < 0.9,
+            created_at=created,
+        )
+
+    def seed_payments(self) -> int:
+        rng = self.rng
+        closed = [c for c in self.competitions if c[0] in self.winners]
+        ids = SortedIds(len(closed))
+
+        def rows() -> Iterator[PaymentRecord]:
+            for cid, _status, client, _published, submission, _max, _budget, currency in closed:
+                _proposal, freelancer, amount = self.winners[cid]
+                status = rng.choices(
+                    (PaymentStatus.COMPLETED, PaymentStatus.PENDING, PaymentStatus.PROCESSING, PaymentStatus.FAILED),
+                    weights=(70, 15, 10, 5),
+                )[0]
+                created = min(submission + timedelta(days=rng.uniform(1, 20)), self.now)
+                fee = platform_fee_for(amount)
+                completed = status == PaymentStatus.COMPLETED
+                yield PaymentRecord(
+                    id=ids.take(),
+                    competition_id=cid,
+                    client_id=client,
+                    freelancer_id=freelancer,
+                    amount=amount,
+                    currency=currency,
+                    status=status,
+                    platform_fee=fee,
+                    net_amount=amount - fee,
+                    created_at=created,
+                    updated_at=created,
+                    completed_at=(created + timedelta(days=2) if completed else None),
+                    transaction_reference=(f"TX-{uuid.uuid4().hex[:20].upper()}" if completed else None),
+                )
+
+        return bulk_insert(PaymentRecord, rows())
+
+    # Notifications ----------------------------------------------------------------------------
+
+    def seed_notifications(self, size: Size) -> int:
+        rng = self.rng
+        others = [u for u in self.all_users if u != self.heavy.id]
+        per_user = dict.fromkeys(others, 0)
+        for _ in range(size.notifications - size.heavy_notifications):
+            per_user[others[rng.randrange(len(others))]] += 1
+        per_user[self.heavy.id] = size.heavy_notifications
+        ids = SortedIds(size.notifications)
+        sample = self.proposal_sample or [(None, self.special.id, None, None)]
+        types = list(NotificationType)
+
+        def rows() -> Iterator[Notification]:
+            # Grouped by recipient (ids ascending): the (recipient, created_at) index grows in order.
+            for recipient in sorted(per_user, key=lambda u: u.hex):
+                for _ in range(per_user[recipient]):
+                    proposal_id, cid, _freelancer, _client = sample[rng.randrange(len(sample))]
+                    kind = rng.choice(types)
+                    created = self._past(180)
+                    read = rng.random() < 0.6
+                    yield Notification(
+                        id=ids.take(),
+                        recipient_id=recipient,
+                        notification_type=kind,
+                        title=f"{kind.label}: {rng.choice(ADJECTIVES)} {rng.choice(THINGS)}",
+                        message=make_text(rng, 1),
+                        is_read=read,
+                        read_at=(created + timedelta(hours=rng.uniform(0, 72)) if read else None),
+                        related_competition_id=cid,
+                        related_proposal_id=proposal_id,
+                        created_at=created,
+                    )
+
+        return bulk_insert(Notification, rows())
+
+    # Report -----------------------------------------------------------------------------------
+
+    def report(self, size_name: str, total: float) -> None:
+        rows = sum(r for _label, _elapsed, r in self.timings)
+        self.stdout.write(self.style.SUCCESS(f"Seeded '{size_name}': {rows:,} rows in {total:.1f} s"))
+        counts = {status: 0 for status, _share in STATUS_SHARES}
+        for c in self.competitions:
+            counts[c[1]] += 1
+        counts[CompetitionStatus.REVIEW] += 1
+        self.stdout.write("   competitions by status: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+        self.stdout.write(f"Demo credentials (password for every demo user: {DEMO_PASSWORD}):")
+        self.stdout.write(f"   admin:      {ADMIN_EMAIL}")
+        self.stdout.write(f"   client:     client0@{DEMO_DOMAIN} … client{len(self.clients) - 1}@{DEMO_DOMAIN}")
+        last = len(self.freelancers) - 1
+        self.stdout.write(f"   freelancer: freelancer0@{DEMO_DOMAIN} … freelancer{last}@{DEMO_DOMAIN}")
+        self.stdout.write(f"   heavy user (notifications benchmark): {HEAVY_EMAIL} id={self.heavy.id}")
+        self.stdout.write(
+            f"   select-winner competition (REVIEW, owner client0@{DEMO_DOMAIN}): id={SELECT_WINNER_COMPETITION_ID}"
+        )

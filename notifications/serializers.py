@@ -1,0 +1,50 @@
+"""Notification output and the mark-read input."""
+
+from rest_framework import serializers
+
+from .models import Notification
+
+MARK_READ_MAX_IDS = 1000
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "notification_type",
+            "title",
+            "message",
+            "is_read",
+            "read_at",
+            "related_competition_id",
+            "related_proposal_id",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string: DRF's UUIDField would also read the integer 123 as a UUID."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=StrictUUIDField(),
+        allow_empty=False,
+        max_length=MARK_READ_MAX_IDS,
+        help_text=f"Ids of your own notifications (at most {MARK_READ_MAX_IDS}); other ids are ignored.",
+    )
+
+
+class UpdatedCountSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many notifications changed from unread to read.")
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()

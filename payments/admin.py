@@ -1,0 +1,90 @@
+"""Admin for payment records: status moves only through the state machine; never deleted."""
+
+from django.contrib import admin, messages
+from rest_framework.exceptions import APIException
+
+from .models import PaymentRecord, PaymentStatus
+from .services import update_payment_status
+
+
+def _first_message(detail) -> str:
+    while isinstance(detail, dict | list) and detail:
+        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
+    return str(detail)
+
+
+@admin.register(PaymentRecord)
+class PaymentRecordAdmin(admin.ModelAdmin):
+    list_display = ["competition", "client", "freelancer", "amount", "status", "created_at"]
+    list_filter = ["status", "currency", "created_at", "completed_at"]
+    search_fields = [
+        "competition__title",
+        "client__username",
+        "client__email",
+        "freelancer__username",
+        "freelancer__email",
+        "transaction_reference",
+    ]
+    list_select_related = ["competition", "client", "freelancer"]
+    date_hierarchy = "created_at"
+    # Status changes only through the actions (the state machine); the fee is derived from the
+    # amount in PaymentRecord.save(); who pays whom for which competition is fixed at creation.
+    readonly_fields = [
+        "competition",
+        "client",
+        "freelancer",
+        "status",
+        "platform_fee",
+        "net_amount",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    fields = [
+        "competition",
+        "client",
+        "freelancer",
+        "amount",
+        "currency",
+        "status",
+        "platform_fee",
+        "net_amount",
+        "transaction_reference",
+        "notes",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    actions = ["mark_processing", "mark_completed", "mark_failed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a payment record is created by select-winner, nowhere else
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # payment records are never deleted
+
+    def _move(self, request, queryset, new_status: str) -> None:
+        moved, skipped = 0, []
+        for payment_id, label in queryset.values_list("pk", "competition__title"):
+            try:
+                update_payment_status(payment_id=payment_id, new_status=new_status, by=request.user)
+            except APIException as exc:  # refused transition: report it, do the others
+                skipped.append(f"{label} ({_first_message(exc.detail)})")
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"{moved} payment(s) marked {new_status}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{len(skipped)} payment(s) skipped: " + "; ".join(skipped), messages.WARNING)
+
+    @admin.action(description="Mark selected payments PROCESSING (from PENDING)", permissions=["change"])
+    def mark_processing(self, request, queryset) -> None:
+        self._move(request, queryset, PaymentStatus.PROCESSING)
+
+    @admin.action(description="Mark selected payments COMPLETED (from PROCESSING)", permissions=["change"])
+    def mark_completed(self, request, queryset) -> None:
+        self._move(request, queryset, PaymentStatus.COMPLETED)
+
+    @admin.action(description="Mark selected payments FAILED (from PROCESSING)", permissions=["change"])
+    def mark_failed(self, request, queryset) -> None:
+        self._move(request, queryset, PaymentStatus.FAILED)

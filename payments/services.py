@@ -1,0 +1,66 @@
+"""Payment status changes: the admin-driven state machine, safe under concurrent updates."""
+
+import logging
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+
+from accounts.models import user_is_admin
+
+from .models import PaymentRecord, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_REFERENCE_MESSAGE = "Another payment already has this transaction reference."
+
+
+def update_payment_status(
+    *,
+    payment_id: UUID,
+    new_status: str,
+    by,
+    notes: str | None = None,
+    transaction_reference: str | None = None,
+) -> PaymentRecord:
+    """Moves a payment along PAYMENT_TRANSITIONS; COMPLETED stamps completed_at.
+
+    The row is locked and the transition re-checked after the lock, so of two admins moving the
+    same PENDING payment at once exactly one succeeds and the other gets a 400.
+    """
+    if not user_is_admin(by):
+        raise PermissionDenied("Only administrators can change a payment's status.")
+    reference = (transaction_reference or "").strip() or None
+    with transaction.atomic():
+        try:
+            payment = PaymentRecord.objects.select_for_update().get(pk=payment_id)
+        except PaymentRecord.DoesNotExist:
+            raise NotFound("Payment not found.") from None
+        if not payment.can_transition_to(new_status):
+            raise ValidationError(
+                {"status": [f"A payment cannot move from {payment.status} to {new_status}."]}, code="invalid_transition"
+            )
+        old_status = payment.status
+        payment.status = new_status
+        update_fields = ["status", "updated_at"]
+        if new_status == PaymentStatus.COMPLETED:
+            payment.completed_at = timezone.now()
+            update_fields.append("completed_at")
+        if notes is not None:
+            payment.notes = notes
+            update_fields.append("notes")
+        if reference is not None and reference != payment.transaction_reference:
+            if PaymentRecord.objects.filter(transaction_reference=reference).exclude(pk=payment.pk).exists():
+                raise ValidationError({"transaction_reference": [DUPLICATE_REFERENCE_MESSAGE]})
+            payment.transaction_reference = reference
+            update_fields.append("transaction_reference")
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent duplicate reference is a 400
+                payment.save(update_fields=update_fields)
+        except IntegrityError:
+            if PaymentRecord.objects.filter(transaction_reference=reference).exclude(pk=payment.pk).exists():
+                raise ValidationError({"transaction_reference": [DUPLICATE_REFERENCE_MESSAGE]}) from None
+            raise
+    logger.info("Payment %s: %s -> %s by %s", payment.pk, old_status, new_status, by.pk)
+    return payment
