@@ -8,6 +8,7 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from freelance_arena.pagination import StandardPagination
 from freelance_arena.utils import success_response
@@ -73,9 +74,11 @@ class MarkNotificationsReadView(generics.GenericAPIView):
         return success_response({"updated": updated}, f"{updated} notification(s) marked as read.")
 
 
-class MarkAllReadView(generics.GenericAPIView):
+class MarkAllReadView(APIView):
     """POST: marks every unread notification of the user read."""
 
+    # A plain APIView: no request body. As a GenericAPIView without a serializer, OPTIONS (DRF's
+    # metadata asks for the serializer) was a 500.
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=UpdatedCountSerializer)
