@@ -1,10 +1,9 @@
 """Admin for reviews (moderation) and the read-only denormalized ratings."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 
 from .models import Review, UserRating
-from .services import recompute_ratings, set_reviews_visibility
+from .services import set_reviews_visibility
 
 
 @admin.register(Review)
@@ -33,13 +32,10 @@ class ReviewAdmin(admin.ModelAdmin):
         updated = set_reviews_visibility(reviews=queryset, is_public=True)
         self.message_user(request, f"{updated} review(s) made public; ratings recomputed.", messages.SUCCESS)
 
-    def delete_queryset(self, request, queryset) -> None:
-        # QuerySet.delete() does send post_delete per row while a receiver is connected, but
-        # recomputing once per reviewee after the whole delete does not depend on that.
-        with transaction.atomic():
-            reviewee_ids = list(queryset.values_list("reviewee_id", flat=True).distinct())
-            super().delete_queryset(request, queryset)
-            recompute_ratings(reviewee_ids)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Reviews are business records (issue 6: nothing is hard-deleted): moderation hides
+        # them with the make_private action, which recomputes the rating.
+        return False
 
 
 @admin.register(UserRating)
