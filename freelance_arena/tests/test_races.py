@@ -1,0 +1,163 @@
+"""Races the apps' own tests do not cover yet, with real threads on MySQL.
+
+Already covered elsewhere (listed in README "Security"): last proposal slot and duplicate
+submission (proposals/tests/test_submit.py), refresh-token rotation (accounts/tests/
+test_services.py), winner selection (competitions/tests/test_race.py), payment status update
+(payments/tests/test_race.py), overlapping cron services (competitions/tests/test_race.py),
+reviews (feedback/tests/test_race.py). Here: two status transitions of one competition at once,
+a status change against a winner selection, and overlapping runs of each cron *command*.
+"""
+
+import io
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from accounts.tests.factories import ClientFactory, FreelancerFactory
+from competitions.models import Competition, CompetitionBookmark, CompetitionStatus
+from competitions.tests.factories import CompetitionFactory
+from notifications.models import Notification, NotificationType
+from payments.models import PaymentRecord
+from proposals.tests.factories import ProposalFactory
+
+pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
+
+
+def in_threads(targets: list[Callable]) -> list:
+    """Runs each callable in its own thread, all released at once; results or exceptions."""
+    barrier = threading.Barrier(len(targets))
+    results: list = [None] * len(targets)
+
+    def worker(index: int, target: Callable) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = target()
+        except Exception as exc:  # noqa: BLE001 - asserted on by the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def status_url(competition) -> str:
+    return f"/api/competitions/{competition.pk}/status/"
+
+
+@pytest.mark.parametrize(
+    ("start", "targets"),
+    [
+        (CompetitionStatus.DRAFT, [CompetitionStatus.OPEN, CompetitionStatus.CANCELLED]),
+        (CompetitionStatus.OPEN, [CompetitionStatus.REVIEW, CompetitionStatus.CANCELLED]),
+        (CompetitionStatus.OPEN, [CompetitionStatus.REVIEW, CompetitionStatus.REVIEW]),
+        (CompetitionStatus.REVIEW, [CompetitionStatus.CLOSED, CompetitionStatus.CLOSED]),
+    ],
+)
+def test_two_status_transitions_at_once_exactly_one_applies(as_user, start, targets):
+    owner = ClientFactory()
+    competition = CompetitionFactory(client=owner, status=start)
+    participant = FreelancerFactory()
+    ProposalFactory(competition=competition, freelancer=participant)
+    Notification.objects.all().delete()
+    apis = [as_user(owner), as_user(owner)]
+
+    responses = in_threads(
+        [lambda i=i: apis[i].post(status_url(competition), {"status": targets[i]}, format="json") for i in range(2)]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 400], [r.content for r in responses]
+    winner = next(i for i, r in enumerate(responses) if r.status_code == 200)
+    loser = responses[1 - winner].json()
+    assert loser["success"] is False and "status" in loser["errors"]
+    competition.refresh_from_db()
+    assert competition.status == targets[winner]
+    if targets[winner] == CompetitionStatus.OPEN:
+        assert competition.published_at is not None
+    if targets[winner] == CompetitionStatus.CLOSED:
+        # closed without a winner: the participant is told exactly once
+        closed = Notification.objects.filter(
+            recipient=participant, notification_type=NotificationType.COMPETITION_CLOSED
+        )
+        assert closed.count() == 1
+
+
+def test_closing_by_status_and_selecting_a_winner_at_once_end_consistent(as_user):
+    owner = ClientFactory()
+    competition = CompetitionFactory(
+        client=owner,
+        status=CompetitionStatus.REVIEW,
+        submission_deadline=timezone.now() - timedelta(days=1),
+        deadline=timezone.now() + timedelta(days=3),
+    )
+    proposal = ProposalFactory(competition=competition)
+    apis = [as_user(owner), as_user(owner)]
+
+    responses = in_threads(
+        [
+            lambda: apis[0].post(status_url(competition), {"status": CompetitionStatus.CLOSED}, format="json"),
+            lambda: apis[1].post(
+                f"/api/competitions/{competition.pk}/select-winner/", {"proposal_id": str(proposal.pk)}, format="json"
+            ),
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 400], [r.content for r in responses]
+    competition.refresh_from_db()
+    assert competition.status == CompetitionStatus.CLOSED
+    payments = PaymentRecord.objects.filter(competition=competition)
+    if responses[1].status_code == 200:  # the selection won: one winner, one payment
+        assert competition.winning_proposal_id == proposal.pk
+        assert payments.count() == 1
+    else:  # the plain close won: no winner, no payment
+        assert competition.winner_id is None and competition.winning_proposal_id is None
+        assert payments.count() == 0
+
+
+def test_overlapping_runs_of_each_cron_command_act_once():
+    owner = ClientFactory()
+    now = timezone.now()
+    due = CompetitionFactory.create_batch(
+        5, client=owner, submission_deadline=now - timedelta(minutes=1), deadline=now + timedelta(days=1)
+    )
+    participants = [ProposalFactory(competition=competition).freelancer for competition in due]
+    closing = CompetitionFactory.create_batch(3, client=owner, submission_deadline=now + timedelta(hours=2))
+    bookmarkers = FreelancerFactory.create_batch(2)
+    for competition in closing:
+        for user in bookmarkers:
+            CompetitionBookmark.objects.create(competition=competition, user=user)
+    Notification.objects.all().delete()
+
+    def run(command: str) -> str:
+        out = io.StringIO()
+        call_command(command, stdout=out)
+        return out.getvalue()
+
+    commands = ["close_expired_competitions", "remind_deadlines"] * 3
+    outputs = in_threads([lambda c=c: run(c) for c in commands])
+
+    assert not [o for o in outputs if isinstance(o, Exception)], outputs
+    assert all(isinstance(o, str) and o.strip() for o in outputs)
+    assert set(Competition.objects.filter(pk__in=[c.pk for c in due]).values_list("status", flat=True)) == {
+        CompetitionStatus.REVIEW
+    }
+    assert set(Competition.objects.filter(pk__in=[c.pk for c in closing]).values_list("status", flat=True)) == {
+        CompetitionStatus.OPEN
+    }
+    closed = Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED)
+    assert sorted(closed.values_list("recipient_id", flat=True)) == sorted(p.pk for p in participants)
+    reminders = Notification.objects.filter(notification_type=NotificationType.COMPETITION_DEADLINE_APPROACHING)
+    assert reminders.count() == len(closing) * len(bookmarkers)
+    assert reminders.values("recipient_id", "related_competition_id").distinct().count() == reminders.count()
+    # and a later run finds nothing left to do
+    assert run("close_expired_competitions").startswith("Moved 0 competition(s)")
+    assert run("remind_deadlines").endswith("sent 0 reminder(s).\n")
