@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,6 +17,18 @@ from .utils import error_payload
 logger = logging.getLogger("freelance_arena.errors")
 
 INTERNAL_ERROR_MESSAGE = "Internal server error. The error has been logged."
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable. Try again shortly."
+
+# MySQL/MariaDB codes that mean "no connection to the server" (restart, network, killed
+# connection), not a faulty query: server shutdown, connection killed, can't connect (socket,
+# TCP), server gone away, lost connection during query, lost connection at handshake.
+CONNECTION_LOST_CODES = frozenset({1053, 1927, 2002, 2003, 2006, 2013, 2055})
+
+
+def database_unavailable(exc: Exception) -> bool:
+    if isinstance(exc, InterfaceError):
+        return True
+    return isinstance(exc, OperationalError) and bool(exc.args) and exc.args[0] in CONNECTION_LOST_CODES
 
 
 def _first_message(detail: Any) -> str | None:
@@ -66,6 +79,14 @@ def custom_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif database_unavailable(exc):
+        # A database restart or outage is not a bug in the API: a retryable 503, like /api/health/.
+        logger.warning("Database unavailable in %s: %s", type(context.get("view")).__name__, exc)
+        return Response(
+            error_payload(DATABASE_UNAVAILABLE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
 
     response = exception_handler(exc, context)
     if response is None:

@@ -14,9 +14,10 @@ import wsgiref.util
 
 import MySQLdb
 import pytest
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 from competitions.tests.factories import CompetitionFactory
+from freelance_arena.exceptions import custom_exception_handler
 from freelance_arena.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,3 +97,23 @@ def test_without_health_checks_the_same_kill_costs_a_failed_request(persistent_c
     assert body["success"] is False
     # Django drops a connection that raised, so the request after that one works again.
     assert wsgi_get("/api/health/")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("error", "status_code"),
+    [
+        (OperationalError(2006, "MySQL server has gone away"), 503),
+        (OperationalError(2013, "Lost connection to server during query"), 503),
+        (OperationalError(2002, "Can't connect to server through socket"), 503),
+        (InterfaceError(0, ""), 503),
+        (OperationalError(1054, "Unknown column 'x' in 'field list'"), 500),  # a bug, not an outage
+    ],
+)
+def test_a_lost_database_is_a_retryable_503_and_a_faulty_query_stays_a_500(error, status_code):
+    response = custom_exception_handler(error, {"view": None})
+
+    assert response.status_code == status_code
+    assert response.data["success"] is False
+    assert "MySQL" not in response.data["message"] and "column" not in response.data["message"]
+    if status_code == 503:
+        assert response["Retry-After"] == "5"
