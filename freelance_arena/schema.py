@@ -46,7 +46,7 @@ def wrap_in_envelope(result: dict[str, Any], generator, request, public) -> dict
                 if json_body.get("x-enveloped"):
                     continue
                 content["application/json"] = {"schema": _wrap_success(json_body.get("schema"))}
-            for code in ("400", "401", "403", "404", "405", "413", "415", "429", "500"):
+            for code in ("400", "401", "403", "404", "405", "413", "415", "429", "500", "503"):
                 responses.setdefault(
                     code,
                     {"description": "Error envelope", "content": {"application/json": {"schema": error_ref}}},
