@@ -1,9 +1,12 @@
 """Property-based fuzzing of the whole API: schemathesis over /api/schema/, in process (WSGI).
 
 Three passes (anonymous, a client, a freelancer) against a seeded world, so generated path ids
-often name real rows in every state instead of always 404ing. Two checks:
-`not_a_server_error` (zero 5xx for any input) and `response_schema_conformance` (every
-response, 2xx included, matches the schema that /api/schema/ publishes, envelopes included).
+often name real rows in every state instead of always 404ing. Checks: `not_a_server_error`
+(zero 5xx for any input) and `response_schema_conformance` (every response, 2xx included,
+matches the schema that /api/schema/ publishes, envelopes included), plus
+`status_code_conformance` and `content_type_conformance` (only documented codes, and JSON
+everywhere except the attachment download, which the schema declares as a binary body; so
+nothing needs excluding: /api/docs/ is not an operation of the schema).
 
 Bounded and reproducible: few examples per operation, derandomized, no deadline. Run alone with
 `scripts/test.sh -m fuzz`.
@@ -21,13 +24,21 @@ from hypothesis import HealthCheck, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from accounts.models import User
 from accounts.tests.factories import FreelancerFactory
 from competitions.models import CompetitionStatus
 from competitions.tests.factories import CompetitionFactory, CompetitionQuestionFactory
+from feedback.models import ReviewType
+from feedback.tests.factories import ReviewFactory
 from freelance_arena.wsgi import application
+from payments.models import PaymentStatus
+from payments.tests.factories import PaymentRecordFactory
 from proposals.models import ProposalAttachment, ProposalStatus
 from proposals.tests.factories import ProposalFactory
 from proposals.tests.samples import PDF, upload
@@ -90,9 +101,27 @@ def world(client_owner, other_client, freelancer, other_freelancer):
         CompetitionQuestionFactory(competition=open_, asked_by=freelancer),
         CompetitionQuestionFactory(competition=open_, asked_by=other_freelancer, is_public=False),
     ]
+    closed_too = CompetitionFactory(client=client_owner, status=CompetitionStatus.CLOSED, winner=freelancer)
+    payments = [
+        PaymentRecordFactory(competition=closed, client=client_owner, freelancer=freelancer),
+        PaymentRecordFactory(
+            competition=closed_too, client=client_owner, freelancer=freelancer, status=PaymentStatus.PROCESSING
+        ),
+    ]
+    ReviewFactory(
+        competition=closed, reviewer=client_owner, reviewee=freelancer, review_type=ReviewType.CLIENT_TO_FREELANCER
+    )
+    ReviewFactory(
+        competition=closed,
+        reviewer=freelancer,
+        reviewee=client_owner,
+        review_type=ReviewType.FREELANCER_TO_CLIENT,
+        is_public=False,
+    )
     users = [client_owner, other_client, freelancer, other_freelancer]
     return {
         "users": users,
+        "payments": payments,
         "competitions": competitions,
         "proposals": proposals,
         "attachments": attachments,
@@ -121,11 +150,14 @@ def _in_process_wsgi(settings):
     request_finished.connect(close_old_connections)
 
 
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
+
 # Path parameter -> which seeded rows it may name.
 POOLS = {
     "competition_id": "competitions",
     "question_id": "questions",
     "attachment_id": "attachments",
+    "user_id": "users",
 }
 
 
@@ -135,6 +167,8 @@ def _pool_for(path: str, name: str) -> str:
     for prefix, pool in (
         ("/api/auth/users/", "users"),
         ("/api/competitions/", "competitions"),
+        ("/api/feedback/competitions/", "competitions"),
+        ("/api/payments/", "payments"),
         ("/api/proposals/", "proposals"),
     ):
         if path.startswith(prefix):
@@ -177,4 +211,4 @@ def test_no_input_makes_the_api_fail_or_break_its_schema(case, world, fuzz_heade
     # A fuzzed DELETE /api/auth/profile/ deactivates the caller: every case starts active again.
     User.objects.filter(pk__in=[user.pk for user in world["users"]]).update(is_active=True)
     aim_at_the_world(case, world)
-    case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(headers=fuzz_headers, checks=CHECKS)
