@@ -142,6 +142,17 @@ def test_no_model_admin_may_delete_a_kept_record(admin_user, model):
     assert "delete_selected" not in model_admin.get_actions(request)
 
 
+def test_no_admin_inline_may_delete_a_kept_record(admin_user):
+    # An inline with can_delete would delete, say, proposals from a competition's change form.
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    for parent_model, model_admin in admin.site._registry.items():
+        for inline_class in model_admin.inlines:
+            if inline_class.model in KEPT_MODELS:
+                inline = inline_class(parent_model, admin.site)
+                assert inline.has_delete_permission(request, None) is False, inline_class
+
+
 @pytest.mark.parametrize("key", ["user", "open_competition", "proposal", "review", "payment"])
 def test_the_admin_delete_view_and_bulk_action_are_refused(admin_browser, world, key):
     obj = world[key]
