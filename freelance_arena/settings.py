@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "freelance_arena.middleware.ApiErrorMiddleware",
     "freelance_arena.middleware.RequestSizeLimitMiddleware",
+    "freelance_arena.db_router.ReplicaPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +134,21 @@ if env_str("DATABASE_URL"):
 # Persistent connections, checked before reuse so the API survives a database restart.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Optional read replica: reads go to it, except inside transactions and for the rest of a request
+# once it writes (freelance_arena/db_router.py). Same credentials as the primary unless given.
+if env_str("DB_REPLICA_HOST"):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "HOST": env_str("DB_REPLICA_HOST"),
+        "PORT": env_str("DB_REPLICA_PORT", DATABASES["default"].get("PORT", "")),
+        "USER": env_str("DB_REPLICA_USER", DATABASES["default"].get("USER", "")),
+        "PASSWORD": env_str("DB_REPLICA_PASSWORD", DATABASES["default"].get("PASSWORD", "")),
+        "NAME": env_str("DB_REPLICA_NAME", DATABASES["default"]["NAME"]),
+        # The test run has one database; the replica alias reads it too.
+        "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["freelance_arena.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
