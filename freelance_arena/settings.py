@@ -214,6 +214,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# S3-compatible object storage for uploads (AWS S3, MinIO, Ceph...), by configuration only: set
+# both buckets and install `django-storages[s3]` (boto3 reads AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from the environment). Pictures go to a bucket the web may read;
+# attachments to a private bucket whose objects are only streamed by the download endpoint.
+S3_BUCKET = env_str("S3_BUCKET")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET")
+if S3_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_BUCKET and S3_PRIVATE_BUCKET):
+        raise ImproperlyConfigured("Set both S3_BUCKET and S3_PRIVATE_BUCKET (attachments never share the public one)")
+    _s3 = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": S3_BUCKET,
+            "querystring_auth": False,
+            "custom_domain": env_str("S3_CUSTOM_DOMAIN") or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET, "default_acl": "private", "querystring_auth": True},
+    }
+
 PROFILE_PICTURE_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Whole-request ceiling (a proposal may carry several attachments); above it: 413.
