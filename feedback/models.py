@@ -46,8 +46,8 @@ class Review(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_range"),
         ]
         indexes = [
-            models.Index(fields=["reviewee", "is_public", "-created_at"], name="review_reviewee_public_idx"),
-            models.Index(fields=["competition", "-created_at"], name="review_competition_idx"),
+            models.Index(fields=["reviewee", "is_public", "created_at"], name="review_reviewee_public_idx"),
+            models.Index(fields=["competition", "created_at"], name="review_competition_idx"),
         ]
 
     def __str__(self) -> str:

@@ -37,8 +37,8 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
-            models.Index(fields=["recipient", "is_read"], name="notif_recipient_read_idx"),
+            models.Index(fields=["recipient", "created_at"], name="notif_recipient_created_idx"),
+            models.Index(fields=["recipient", "is_read", "created_at"], name="notif_recipient_read_idx"),
         ]
 
     def __str__(self) -> str:

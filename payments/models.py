@@ -80,9 +80,9 @@ class PaymentRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="payment_status_created_idx"),
-            models.Index(fields=["client", "-created_at"], name="payment_client_created_idx"),
-            models.Index(fields=["freelancer", "-created_at"], name="payment_freelancer_created_idx"),
+            models.Index(fields=["status", "created_at"], name="payment_status_created_idx"),
+            models.Index(fields=["client", "created_at"], name="payment_client_created_idx"),
+            models.Index(fields=["freelancer", "created_at"], name="payment_freelancer_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -103,7 +103,11 @@ class Proposal(TrackedFieldsMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["competition", "status"], name="proposal_comp_status_idx"),
-            models.Index(fields=["freelancer", "-created_at"], name="proposal_freelancer_idx"),
+            # The client's list of one competition, in either of its orderings, reads a page
+            # off the index instead of sorting every proposal of a popular competition.
+            models.Index(fields=["competition", "created_at"], name="proposal_comp_created_idx"),
+            models.Index(fields=["competition", "client_score"], name="proposal_comp_score_idx"),
+            models.Index(fields=["freelancer", "created_at"], name="proposal_freelancer_idx"),
         ]
 
     def __str__(self) -> str:
