@@ -5,8 +5,10 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +40,20 @@ class HealthView(APIView):
         state = {"status": "ok", "database": "ok"}
         # The envelope, plus status/database at the top level for load-balancer probes.
         return Response({"success": True, "message": "Healthy.", "data": state, **state})
+
+
+class SwaggerUIView(SpectacularSwaggerView):
+    """The Swagger UI page at /api/docs/.
+
+    drf-spectacular renders it with an HTML template that only GET's context can fill; OPTIONS
+    (DRF's metadata) went through the same template and was a 500. Every method but GET/HEAD
+    answers JSON like the rest of /api/.
+    """
+
+    def get_renderers(self):
+        if self.request is not None and self.request.method not in ("GET", "HEAD"):
+            return [JSONRenderer()]
+        return super().get_renderers()
 
 
 @csrf_exempt  # an unknown URL is a 404 for every method, not a CSRF 403

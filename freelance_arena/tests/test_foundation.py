@@ -208,6 +208,19 @@ def test_schema_and_docs_are_served(api_client):
     assert b"swagger" in docs.content.lower()
 
 
+@pytest.mark.django_db
+def test_docs_answer_json_to_every_method_but_get(api_client):
+    # OPTIONS went through the Swagger UI's HTML template, which only GET can fill: a 500.
+    options = api_client.options("/api/docs/")
+    assert options.status_code == 200
+    assert options["Content-Type"].startswith("application/json")
+    assert options.json()["name"]
+    post = api_client.post("/api/docs/")
+    assert post.status_code == 405
+    assert post.json()["success"] is False
+    assert api_client.head("/api/docs/").status_code == 200
+
+
 # --- last_seen ----------------------------------------------------------------------------------
 
 
