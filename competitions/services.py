@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from notifications.utils import NotificationService
 
+from . import list_cache
 from .models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 
 REMINDER_WINDOW = timedelta(hours=24)
@@ -252,6 +253,7 @@ def close_expired(now: datetime | None = None) -> BatchCount:
         moved = Competition.objects.filter(pk__in=[c.pk for c in due], status=CompetitionStatus.OPEN).update(
             status=CompetitionStatus.REVIEW, updated_at=now
         )
+        list_cache.invalidate()
         sent = NotificationService.notify_competitions_closed(due, submissions_only=True)
     return BatchCount(moved, competitions=moved, notifications=sent)
 

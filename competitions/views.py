@@ -14,7 +14,7 @@ from accounts.models import user_is_admin
 from accounts.permissions import IsClient
 from freelance_arena.utils import success_response
 
-from . import services
+from . import list_cache, services
 from .filters import CompetitionSearchFilter, MyCompetitionFilter, PublicCompetitionFilter, StableOrderingFilter
 from .models import Competition, CompetitionQuestion
 from .permissions import IsCompetitionOwner, ReadOnlyOrCompetitionOwner, ReadOnlyOrFreelancer
@@ -112,7 +112,15 @@ class CompetitionListView(generics.ListAPIView):
         return Competition.objects.listed()
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        return paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
+        if not list_cache.timeout() or (user_is_admin(request.user) and "status" in request.query_params):
+            return paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
+        key = list_cache.page_key(request.build_absolute_uri())
+        data = list_cache.get_page(key)
+        if data is None:
+            response = paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
+            list_cache.store_page(key, response.data)
+            return response
+        return Response(data)
 
 
 class CompetitionCreateView(generics.CreateAPIView):

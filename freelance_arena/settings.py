@@ -242,6 +242,10 @@ if S3_BUCKET or S3_PRIVATE_BUCKET:
         "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET, "default_acl": "private", "querystring_auth": True},
     }
 
+# Pages of the public competition list are shared by every visitor: cached this many seconds
+# (invalidated at once by competition and proposal writes; 0 = off). competitions/list_cache.py.
+PUBLIC_LIST_CACHE_SECONDS = env_int("PUBLIC_LIST_CACHE_SECONDS", 30)
+
 PROFILE_PICTURE_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Whole-request ceiling (a proposal may carry several attachments); above it: 413.
