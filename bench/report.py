@@ -119,7 +119,13 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str]]:
         return e.get("wrk") if e and not e.get("missing") else None
 
     rows = []
-    lst, deep, search, post = w("list"), w("deep"), w("search"), w("post_proposal")
+    post = w("post_proposal")
+    # The page-1 goal is about what visitors get: the cached list. The deep-page, search and
+    # large-vs-small goals ask whether the database keeps up, so they compare cache misses when
+    # the run has them (older runs, without the list cache, have only the plain rows).
+    miss = bool(w("list_miss"))
+    suffix = "_miss" if miss else ""
+    lst, deep, search = w("list" + suffix), w("deep" + suffix), w("search" + suffix)
 
     def ratio_goal(name, target, measured, ok, missing_what):
         if measured is None:
@@ -139,20 +145,27 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str]]:
             ratio_goal(name, f"≥ {minimum:.0%} of ceiling req/s", None, False, f"{label} missing")
 
     rps_goal("public list, page 1", "list", LIST_RPS_MIN, "GET /api/competitions/")
+    if miss:
+        rps_goal("public list, page 1, cache miss", "list_miss", LIST_RPS_MIN, "GET /api/competitions/ (miss)")
+    m = ", cache misses" if miss else ""
     if lst and deep:
         r = deep["p50_ms"] / lst["p50_ms"]
         ratio_goal(
-            "deep page p50 (offset ≥ 50,000)", f"≤ {DEEP_P50_MAX:g}x page 1 p50", f"{r:.2f}x", r <= DEEP_P50_MAX, ""
+            f"deep page p50 (offset ≥ 50,000){m}", f"≤ {DEEP_P50_MAX:g}x page 1 p50", f"{r:.2f}x", r <= DEEP_P50_MAX, ""
         )
     else:
         ratio_goal(
-            "deep page p50 (offset ≥ 50,000)", f"≤ {DEEP_P50_MAX:g}x page 1 p50", None, False, "list/deep page missing"
+            f"deep page p50 (offset ≥ 50,000){m}",
+            f"≤ {DEEP_P50_MAX:g}x page 1 p50",
+            None,
+            False,
+            "list/deep page missing",
         )
     if lst and search:
         r = search["p50_ms"] / lst["p50_ms"]
-        ratio_goal("search p50", f"≤ {SEARCH_P50_MAX:g}x list p50", f"{r:.2f}x", r <= SEARCH_P50_MAX, "")
+        ratio_goal(f"search p50{m}", f"≤ {SEARCH_P50_MAX:g}x list p50", f"{r:.2f}x", r <= SEARCH_P50_MAX, "")
     else:
-        ratio_goal("search p50", f"≤ {SEARCH_P50_MAX:g}x list p50", None, False, "list/search missing")
+        ratio_goal(f"search p50{m}", f"≤ {SEARCH_P50_MAX:g}x list p50", None, False, "list/search missing")
     rps_goal("notifications of a user with 1,000", "notifications", NOTIFICATIONS_RPS_MIN, "GET /api/notifications/")
     if post and near("post_proposal"):
         r = post["rps"] / near("post_proposal")[0]
@@ -169,12 +182,12 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str]]:
     else:
         ratio_goal("POST /api/proposals/", f"≥ {POST_RPS_MIN:.0%} of ceiling req/s", None, False, "endpoint missing")
 
-    small = _endpoints(results.get("small_baseline", {})).get("list", {})
+    small = _endpoints(results.get("small_baseline", {})).get("list" + suffix, {})
     small_w = small.get("wrk") if not small.get("missing") else None
     if lst and small_w:
         r = lst["p50_ms"] / small_w["p50_ms"]
         ratio_goal(
-            "public list p50, large vs small set",
+            f"public list p50, large vs small set{m}",
             f"≤ {SMALL_LARGE_P50_MAX:g}x",
             f"{r:.2f}x ({lst['p50_ms']:.2f} vs {small_w['p50_ms']:.2f} ms)",
             r <= SMALL_LARGE_P50_MAX,
@@ -182,7 +195,7 @@ def goal_rows(results: dict) -> list[tuple[str, str, str, str]]:
         )
     else:
         why = "list missing" if not lst else "no small-set baseline in this run (it runs with --size large)"
-        ratio_goal("public list p50, large vs small set", f"≤ {SMALL_LARGE_P50_MAX:g}x", None, False, why)
+        ratio_goal(f"public list p50, large vs small set{m}", f"≤ {SMALL_LARGE_P50_MAX:g}x", None, False, why)
 
     select = results.get("inprocess", {}).get("select_winner")
     target = f"< {SELECT_WINNER_SECONDS_MAX:g} s, same query count as on a small competition"

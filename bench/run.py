@@ -165,7 +165,7 @@ def drive(plan_dir: Path, env: dict[str, str], args: argparse.Namespace, port: i
             if endpoint["method"] == "GET":
                 status = http_status(base + endpoint["path"], endpoint.get("token"))
                 endpoint["http_status"] = status
-                extra = {"BENCH_TOKEN": endpoint.get("token") or ""}
+                extra = {"BENCH_TOKEN": endpoint.get("token") or "", "BENCH_BUST": "1" if endpoint.get("bust") else ""}
                 if endpoint["key"] != "health_end":
                     # Warm-up, not recorded: every worker imports and compiles this path once.
                     wrk(base + endpoint["path"], "get.lua", args, extra, duration=args.warmup)
@@ -278,7 +278,9 @@ def main() -> None:
         log(f">> small-set baseline in {small_db} (public list p50, goal 6)")
         small_env = production_env(small_db, args)
         prepare_database(small_env, "small")
-        results["small_baseline"] = drive(work / "small", small_env, args, args.port + 1, {"health", "list"})
+        results["small_baseline"] = drive(
+            work / "small", small_env, args, args.port + 1, {"health", "list", "list_miss"}
+        )
 
     log(f">> HTTP benchmark on {db_name}: {args.duration} s per endpoint, {args.connections} connections")
     results["plan"] = drive(work / "main", env, args, args.port, None)

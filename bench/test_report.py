@@ -115,3 +115,19 @@ def test_a_paired_ceiling_wins_over_the_run_mean():
     assert verdicts(results(list=paired))["public list, page 1"] == "not met"  # 600 / 1300 < 50 %
     paired["ceiling_wrk"] = wrk(1100, 5)
     assert verdicts(results(list=paired))["public list, page 1"] == "met"  # 600 / 1100 >= 50 %
+
+
+def test_with_cache_misses_the_database_goals_compare_misses_and_page_one_compares_hits():
+    data = results(
+        list={"key": "list", "label": "list", "wrk": wrk(900, 4)},
+        list_miss={"key": "list_miss", "label": "list miss", "wrk": wrk(100, 40)},
+        deep_miss={"key": "deep_miss", "label": "deep miss", "wrk": wrk(60, 100)},
+        search_miss={"key": "search_miss", "label": "search miss", "wrk": wrk(80, 60)},
+    )
+    data["small_baseline"]["endpoints"].append({"key": "list_miss", "label": "list miss", "wrk": wrk(150, 20)})
+    got = verdicts(data)
+    assert got["public list, page 1"] == "met"  # 900 of 1000
+    assert got["public list, page 1, cache miss"] == "not met"  # 100 of 1000
+    assert got["deep page p50 (offset ≥ 50,000), cache misses"] == "not met"  # 100 ms vs 40 ms: 2.5x
+    assert got["search p50, cache misses"] == "met"  # 60 vs 40 ms: 1.5x
+    assert got["public list p50, large vs small set, cache misses"] == "not met"  # 40 vs 20 ms: 2x

@@ -5,6 +5,23 @@ if token and token ~= "" then
 end
 wrk.headers["Accept"] = "application/json"
 
+-- BENCH_BUST: every request gets a query string no other request had (an ignored `_bust`
+-- parameter), so a cached endpoint is measured on its cache-miss path.
+local bust = os.getenv("BENCH_BUST")
+if bust and bust ~= "" then
+  local counter = 0
+  local prefix
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+  local thread_tag = string.format("%08x", math.random(0, 0x7fffffff))
+  request = function()
+    if not prefix then
+      prefix = wrk.path .. (string.find(wrk.path, "?", 1, true) and "&" or "?") .. "_bust=" .. thread_tag .. "-"
+    end
+    counter = counter + 1
+    return wrk.format(nil, prefix .. counter)
+  end
+end
+
 local report = dofile(os.getenv("BENCH_DIR") .. "/wrk/report.lua")
 
 done = function(summary, latency, requests)
