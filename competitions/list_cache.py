@@ -5,15 +5,17 @@ filter differs, and that is never cached), and it is the most requested URL of t
 page is cached, keyed by the full URL (scheme, host, path and query string: the `next` and
 `previous` links are absolute), for `PUBLIC_LIST_CACHE_SECONDS` (0 turns the cache off).
 
-Freshness: every key carries a generation number that any change to a competition or to a
-proposal (which moves `proposal_count`) bumps, immediately and again when the transaction
-commits. A page read before the commit is stored under the old generation and never served
-after it. What no write announces — a client renaming their account, `is_open` turning false
-as a submission deadline passes — is at most `PUBLIC_LIST_CACHE_SECONDS` old.
+Freshness: every stored page carries the generation number read before it was computed, and
+any change to a competition or to a proposal (which moves `proposal_count`) bumps the
+generation, immediately and again when the transaction commits. A page read before the commit
+carries the old generation and is never served after it. What no write announces (a client
+renaming their account, `is_open` turning false as a submission deadline passes) is at most
+`PUBLIC_LIST_CACHE_SECONDS` old.
 """
 
 import hashlib
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,27 +34,30 @@ def _start_generation() -> None:
     cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+class Lookup(NamedTuple):
+    key: str
+    generation: int
+    data: dict | None  # the cached page, or None: compute it and store() it
+
+
+def lookup(absolute_url: str) -> Lookup:
+    """One round trip for the generation and the page. A stored page carries the generation read
+    before it was computed: a write committed meanwhile bumps the generation, so that page never
+    matches again."""
+    key = "competitions:list:page:" + hashlib.sha256(absolute_url.encode()).hexdigest()
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         _start_generation()
         generation = cache.get(GENERATION_KEY, 0)
-    return generation
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return Lookup(key, generation, entry[1])
+    return Lookup(key, generation, None)
 
 
-def page_key(absolute_url: str) -> str:
-    """Read the generation first: a page computed afterwards is stored under it, so a change
-    committed meanwhile (which bumps it) can never be hidden behind that page."""
-    digest = hashlib.sha256(absolute_url.encode()).hexdigest()
-    return f"competitions:list:{_generation()}:{digest}"
-
-
-def get_page(key: str) -> dict | None:
-    return cache.get(key)
-
-
-def store_page(key: str, data: dict) -> None:
-    cache.set(key, data, timeout=timeout())
+def store(page: Lookup, data: dict) -> None:
+    cache.set(page.key, (page.generation, data), timeout=timeout())
 
 
 def _bump() -> None:

@@ -114,13 +114,12 @@ class CompetitionListView(generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         if not list_cache.timeout() or (user_is_admin(request.user) and "status" in request.query_params):
             return paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
-        key = list_cache.page_key(request.build_absolute_uri())
-        data = list_cache.get_page(key)
-        if data is None:
+        page = list_cache.lookup(request.build_absolute_uri())
+        if page.data is None:
             response = paginated_cards(self, self.filter_queryset(self.get_queryset()), "Competitions retrieved.")
-            list_cache.store_page(key, response.data)
+            list_cache.store(page, response.data)
             return response
-        return Response(data)
+        return Response(page.data)
 
 
 class CompetitionCreateView(generics.CreateAPIView):

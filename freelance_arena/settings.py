@@ -159,7 +159,7 @@ if REDIS_URL:
     # Shared across worker processes, so N workers do not allow N times the throttle rate.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "freelance_arena.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "freelance_arena"),
         }

@@ -129,21 +129,25 @@ def test_the_cache_can_be_turned_off(api_client, open_competition, settings):
 
 def test_a_write_bumps_the_generation_now_and_again_at_commit(django_capture_on_commit_callbacks):
     # Now: readers stop using older pages at once. At commit: a page read from the database
-    # between the write and the commit (the old rows) is stored under a generation that is gone.
-    key = list_cache.page_key("http://testserver/api/competitions/")
+    # between the write and the commit (the old rows) carries a generation that is gone.
+    url = "http://testserver/api/competitions/"
+    before = list_cache.lookup(url)
+    list_cache.store(before, {"results": ["before the write"]})
+    assert list_cache.lookup(url).data == {"results": ["before the write"]}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         list_cache.invalidate()
-    after_write = list_cache.page_key("http://testserver/api/competitions/")
-    assert after_write != key
+    during = list_cache.lookup(url)
+    assert during.data is None
+    list_cache.store(during, {"results": ["read before the commit"]})
     assert len(callbacks) == 1
     callbacks[0]()
-    assert list_cache.page_key("http://testserver/api/competitions/") not in (key, after_write)
+    after = list_cache.lookup(url)
+    assert after.data is None
+    assert len({before.generation, during.generation, after.generation}) == 3
 
 
 def test_a_lost_generation_never_revives_old_pages():
-    old = list_cache.page_key("http://testserver/api/competitions/")
-    list_cache.store_page(old, {"results": ["stale"]})
+    url = "http://testserver/api/competitions/"
+    list_cache.store(list_cache.lookup(url), {"results": ["stale"]})
     cache.delete(list_cache.GENERATION_KEY)  # evicted
-    new = list_cache.page_key("http://testserver/api/competitions/")
-    assert new != old
-    assert list_cache.get_page(new) is None
+    assert list_cache.lookup(url).data is None

@@ -1,0 +1,62 @@
+"""freelance_arena.cache.RedisCache against the machine's Redis: one client, Django's semantics."""
+
+import secrets
+
+import pytest
+
+from competitions import list_cache
+from freelance_arena.cache import RedisCache
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_cache():
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc})")
+    prefix = f"cache-test-{secrets.token_hex(6)}"
+    backend = RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix})
+    yield backend, prefix
+    raw = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in raw.scan_iter(f"{prefix}*"):
+        raw.delete(key)
+
+
+def test_one_client_serves_every_call(redis_cache):
+    backend, _ = redis_cache
+    client = backend._cache.get_client()
+    assert backend._cache.get_client() is client
+    assert backend._cache.get_client(write=True) is client  # one server: reads and writes share it
+
+
+def test_the_cache_api_behaves_as_djangos(redis_cache):
+    backend, _ = redis_cache
+    assert backend.get("missing") is None
+    backend.set("page", {"results": [1, 2]}, timeout=30)
+    assert backend.get("page") == {"results": [1, 2]}
+    assert backend.add("page", "other") is False
+    assert backend.add("counter", 5, timeout=None) is True
+    assert backend.incr("counter") == 6
+    with pytest.raises(ValueError):
+        backend.incr("never-set")
+    assert backend.get_many(["counter", "page", "missing"]) == {"counter": 6, "page": {"results": [1, 2]}}
+    backend.delete("page")
+    assert backend.get("page") is None
+
+
+@pytest.mark.django_db
+def test_the_list_cache_invalidates_through_redis(redis_cache, settings):
+    _, prefix = redis_cache
+    settings.CACHES = {
+        "default": {"BACKEND": "freelance_arena.cache.RedisCache", "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix}
+    }
+    url = "http://testserver/api/competitions/"
+    first = list_cache.lookup(url)
+    assert first.data is None
+    list_cache.store(first, {"results": ["cached"]})
+    assert list_cache.lookup(url).data == {"results": ["cached"]}
+    list_cache.invalidate()  # INCR on the generation kept in Redis
+    assert list_cache.lookup(url).data is None
