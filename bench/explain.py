@@ -10,18 +10,22 @@ An endpoint without a view yet falls back to the ORM query the contract implies 
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEEP_OFFSET, DEFAULT_SEARCH_WORD, access_token, is_missing, load_fixtures, probe, setup_django
 
+# Measure the database path: the public list's page cache would answer repeated URLs itself.
+os.environ.setdefault("PUBLIC_LIST_CACHE_SECONDS", "0")
 setup_django()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from competitions.models import Competition  # noqa: E402
+from feedback.models import Review  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from proposals.models import Proposal, ProposalStatus  # noqa: E402
 
@@ -83,6 +87,69 @@ def explain(sql: str, rows_warn: int) -> list[str]:
     return lines
 
 
+def busiest(model, field: str):
+    """The user with the most rows of `model` through `field` (one GROUP BY on an index)."""
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    row = model.objects.values(field).annotate(n=Count("pk")).order_by("-n").first()
+    return User.objects.get(pk=row[field]) if row else None
+
+
+def filter_targets(fx) -> list[tuple[str, str, str, str | None]]:
+    """Every filter and ordering the contract offers on a list, as its busiest user sends it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Role, User
+    from payments.models import PaymentRecord
+
+    admin = User.objects.filter(role=Role.ADMIN).first()
+    freelancer = busiest(Proposal, "freelancer")
+    payer, payee = busiest(PaymentRecord, "client"), busiest(PaymentRecord, "freelancer")
+    category = Competition.objects.values_list("category", flat=True).first()
+    soon, later = (timezone.now() + timedelta(days=d) for d in (10, 40))
+    window = f"deadline_after={soon:%Y-%m-%dT%H:%M:%SZ}&deadline_before={later:%Y-%m-%dT%H:%M:%SZ}"
+    year_ago = (timezone.now() - timedelta(days=365)).date()
+    competitions = [
+        "ordering=budget",
+        "ordering=-budget",
+        "ordering=deadline",
+        "ordering=-deadline",
+        "ordering=created_at",
+        f"category={category}",
+        f"category={category}&ordering=-budget",
+        "budget_min=1000&budget_max=5000",
+        window,
+        "tags=python",
+    ]
+    targets = [(f"filter:{q}", f"GET /api/competitions/?{q}", f"/api/competitions/?{q}", None) for q in competitions]
+    as_user = [
+        (admin, "/api/competitions/?status=CLOSED"),
+        (admin, "/api/competitions/?status=REVIEW&ordering=-budget"),
+        (
+            fx.owner_of_select_winner,
+            f"/api/proposals/competition/{fx.select_winner_competition.pk}/?ordering=-client_score",
+        ),
+        (freelancer, "/api/proposals/mine/"),
+        (freelancer, "/api/proposals/mine/?status=SUBMITTED&ordering=-proposed_budget"),
+        (fx.heavy, "/api/notifications/?is_read=false"),
+        (fx.heavy, "/api/notifications/?notification_type=PROPOSAL_REJECTED"),
+        (payer, "/api/payments/client/"),
+        (payee, f"/api/payments/freelancer/?created_after={year_ago}"),
+        (admin, "/api/payments/admin/?status=COMPLETED&ordering=-amount"),
+        (admin, f"/api/payments/admin/?created_after={year_ago}"),
+        (admin, "/api/auth/users/?role=FREELANCER&ordering=-date_joined"),
+        (None, "/api/auth/freelancers/?skills=django"),
+        (None, f"/api/feedback/users/{busiest(Review, 'reviewee').pk}/reviews/?ordering=rating"),
+    ]
+    for user, path in as_user:
+        targets.append((f"filter:{path}", f"GET {path}", path, access_token(user) if user is not None else None))
+    return targets
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--search-word", default=DEFAULT_SEARCH_WORD)
@@ -108,11 +175,12 @@ def main() -> None:
             owner,
         ),
     ]
+    targets += filter_targets(fx)
     orm = fallbacks(fx)
     scans = 0
     for key, label, path, token in targets:
         result = probe("GET", path, token)
-        if is_missing(result):
+        if is_missing(result) and key in orm:
             statements = orm[key]()
             print(f"\n== {label}: HTTP {result.status}, endpoint missing - ORM approximation")
         else:

@@ -80,6 +80,7 @@ class PaymentRecord(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["created_at"], name="payment_created_idx"),  # the admin list, date range
             models.Index(fields=["status", "created_at"], name="payment_status_created_idx"),
             models.Index(fields=["client", "created_at"], name="payment_client_created_idx"),
             models.Index(fields=["freelancer", "created_at"], name="payment_freelancer_created_idx"),
