@@ -244,7 +244,9 @@ if S3_BUCKET or S3_PRIVATE_BUCKET:
 
 # Pages of the public competition list are shared by every visitor: cached this many seconds
 # (invalidated at once by competition and proposal writes; 0 = off). competitions/list_cache.py.
-PUBLIC_LIST_CACHE_SECONDS = env_int("PUBLIC_LIST_CACHE_SECONDS", 30)
+# On by default only with Redis: with per-process memory caches, a write in one worker could not
+# invalidate the pages another worker holds.
+PUBLIC_LIST_CACHE_SECONDS = env_int("PUBLIC_LIST_CACHE_SECONDS", 30 if REDIS_URL else 0)
 
 PROFILE_PICTURE_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -15,6 +15,12 @@ from proposals.tests.test_submit import body as proposal_body
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    # On by default only with REDIS_URL; the suite's locmem cache is one process, which is enough.
+    settings.PUBLIC_LIST_CACHE_SECONDS = 30
+
+
 def listed(api_client, path: str = URL) -> tuple[dict, int]:
     with CaptureQueriesContext(connection) as queries:
         response = api_client.get(path)

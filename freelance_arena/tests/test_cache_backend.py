@@ -50,6 +50,7 @@ def test_the_cache_api_behaves_as_djangos(redis_cache):
 @pytest.mark.django_db
 def test_the_list_cache_invalidates_through_redis(redis_cache, settings):
     _, prefix = redis_cache
+    settings.PUBLIC_LIST_CACHE_SECONDS = 30
     settings.CACHES = {
         "default": {"BACKEND": "freelance_arena.cache.RedisCache", "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix}
     }
