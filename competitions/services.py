@@ -237,40 +237,47 @@ def select_winner(*, competition: Competition, proposal, by) -> Competition:
 def close_expired(now: datetime | None = None) -> BatchCount:
     """OPEN competitions whose submission deadline passed go to REVIEW; participants are told.
 
-    Returns the number moved (with `.notifications`). Overlapping runs are safe: rows another run
-    holds are skipped, moved rows are no longer OPEN, and notifications carry a dedupe key.
+    Two statements whatever the number of competitions: one UPDATE moves every due competition
+    (read off the (status, submission_deadline) index), stamping `updated_at` with this run's
+    `now`; one INSERT … SELECT then notifies the participants of the competitions that carry
+    this stamp, i.e. exactly those this run moved. No id travels through Python.
+
+    Returns the number moved (with `.notifications`). Overlapping runs are safe: a second run's
+    UPDATE waits for the rows the first holds, then re-reads them committed, no longer OPEN, and
+    moves nothing (it used to skip them with SKIP LOCKED; waiting a second for an owner's edit
+    is as safe and keeps it one statement); notifications carry a dedupe key anyway.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        due = list(
-            Competition.objects.select_for_update(skip_locked=True)
-            .filter(status=CompetitionStatus.OPEN, submission_deadline__lte=now)
-            .only("pk", "title")
-        )
-        if not due:
-            return BatchCount(0, competitions=0, notifications=0)
         # One UPDATE; it bypasses post_save, whose receiver only cares about changes to OPEN.
-        moved = Competition.objects.filter(pk__in=[c.pk for c in due], status=CompetitionStatus.OPEN).update(
+        moved = Competition.objects.filter(status=CompetitionStatus.OPEN, submission_deadline__lte=now).update(
             status=CompetitionStatus.REVIEW, updated_at=now
         )
+        if not moved:
+            return BatchCount(0, competitions=0, notifications=0)
         list_cache.invalidate()
-        sent = NotificationService.notify_competitions_closed(due, submissions_only=True)
+        # The stamp of this UPDATE: a save() stamps its own time, and `now` is microseconds.
+        moved_now = Competition.objects.filter(
+            status=CompetitionStatus.REVIEW, submission_deadline__lte=now, updated_at=now
+        )
+        sent = NotificationService.notify_competitions_closed(moved_now, submissions_only=True)
     return BatchCount(moved, competitions=moved, notifications=sent)
 
 
 def remind_deadlines(now: datetime | None = None) -> BatchCount:
     """Reminds bookmarkers who have not submitted, for OPEN competitions closing within 24 hours.
 
-    Returns the number of reminders sent (with `.competitions`). Each (competition, user) pair is
-    reminded at most once, enforced by the notifications' unique dedupe key.
+    Returns the number of reminders sent (with `.competitions`). Two statements whatever the
+    number of competitions: a COUNT of the due competitions (for the summary line) and one
+    INSERT … SELECT of the reminders. Each (competition, user) pair is reminded at most once,
+    enforced by the notifications' unique dedupe key.
     """
     now = now or timezone.now()
-    due = list(
-        Competition.objects.filter(
-            status=CompetitionStatus.OPEN,
-            submission_deadline__gt=now,
-            submission_deadline__lte=now + REMINDER_WINDOW,
-        ).only("pk", "title", "submission_deadline")
+    due = Competition.objects.filter(
+        status=CompetitionStatus.OPEN,
+        submission_deadline__gt=now,
+        submission_deadline__lte=now + REMINDER_WINDOW,
     )
-    sent = NotificationService.notify_deadline_approaching(due) if due else 0
-    return BatchCount(sent, competitions=len(due), notifications=sent)
+    found = due.count()
+    sent = NotificationService.notify_deadline_approaching(due) if found else 0
+    return BatchCount(sent, competitions=found, notifications=sent)

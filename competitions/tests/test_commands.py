@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from competitions import services
@@ -81,15 +83,60 @@ def test_close_expired_does_not_duplicate_notifications_even_if_the_status_is_re
     assert Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED).count() == 2
 
 
-def test_close_expired_with_many_competitions_is_bulk(client_owner, django_assert_max_num_queries):
-    for competition in CompetitionFactory.create_batch(
-        20, client=client_owner, submission_deadline=in_days(-0.01), deadline=in_days(3)
-    ):
-        ProposalFactory.create_batch(2, competition=competition)
-    with django_assert_max_num_queries(8):
-        result = services.close_expired()
-    assert result == 20
-    assert result.notifications == 40
+def _due_competitions(owner, count: int, *, submission_deadline) -> list:
+    """`count` OPEN competitions, each with two proposals and three bookmarkers (one of whom
+    submitted): two participants to tell at closing, two bookmarkers to remind."""
+    from accounts.tests.factories import FreelancerFactory
+
+    first, second, third = FreelancerFactory.create_batch(3)
+    competitions = CompetitionFactory.create_batch(
+        count, client=owner, submission_deadline=submission_deadline, deadline=in_days(3)
+    )
+    for competition in competitions:
+        ProposalFactory(competition=competition, freelancer=first)
+        ProposalFactory(competition=competition, freelancer=second)
+        for user in (second, third):
+            CompetitionBookmarkFactory(competition=competition, user=user)
+    Notification.objects.all().delete()
+    return competitions
+
+
+def _statements(run_service) -> tuple[list[str], object]:
+    """The statements `run_service` sends (savepoints aside), and what it returned."""
+    with CaptureQueriesContext(connection) as captured:
+        result = run_service()
+    return [q["sql"].split(" ", 1)[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]], result
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="other backends notify with bulk_create batches")
+def test_close_expired_sends_the_same_statements_for_5_and_50_competitions(client_owner):
+    counts = []
+    for count in (5, 50):
+        due = _due_competitions(client_owner, count, submission_deadline=in_days(-0.01))
+        statements, result = _statements(services.close_expired)
+        assert (result, result.notifications) == (count, 2 * count)
+        assert set(Competition.objects.filter(pk__in=[c.pk for c in due]).values_list("status", flat=True)) == {
+            CompetitionStatus.REVIEW
+        }
+        assert Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED).count() == 2 * count
+        counts.append(statements)
+    # one UPDATE moves them all, one INSERT … SELECT notifies their participants
+    assert counts == [["UPDATE", "INSERT"], ["UPDATE", "INSERT"]]
+
+
+@pytest.mark.skipif(connection.vendor != "mysql", reason="other backends notify with bulk_create batches")
+def test_remind_deadlines_sends_the_same_statements_for_5_and_50_competitions(client_owner):
+    counts = []
+    for count in (5, 50):
+        Competition.objects.all().delete()
+        _due_competitions(client_owner, count, submission_deadline=timezone.now() + timedelta(hours=5))
+        statements, result = _statements(services.remind_deadlines)
+        assert (result.competitions, result) == (count, count)  # one bookmarker of each has not submitted
+        reminders = Notification.objects.filter(notification_type=NotificationType.COMPETITION_DEADLINE_APPROACHING)
+        assert reminders.count() == count
+        counts.append(statements)
+    # one COUNT of the due competitions (for the summary line), one INSERT … SELECT of the reminders
+    assert counts == [["SELECT", "INSERT"], ["SELECT", "INSERT"]]
 
 
 @pytest.fixture
