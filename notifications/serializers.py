@@ -7,7 +7,18 @@ from .models import Notification
 MARK_READ_MAX_IDS = 1000
 
 
+_DATETIME = serializers.DateTimeField(read_only=True)
+
+
+def _uuid(value) -> str | None:
+    return None if value is None else str(value)
+
+
 class NotificationSerializer(serializers.ModelSerializer):
+    """Read-only. The declared fields document the schema; to_representation writes the same
+    dict directly, without DRF's per-instance field building and per-field calls (the list is
+    on every page load of the SPA). `test_serializer.py` holds it equal to the generic output."""
+
     class Meta:
         model = Notification
         fields = [
@@ -22,6 +33,19 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, notification: Notification) -> dict:
+        return {
+            "id": str(notification.id),
+            "notification_type": notification.notification_type,
+            "title": notification.title,
+            "message": notification.message,
+            "is_read": notification.is_read,
+            "read_at": _DATETIME.to_representation(notification.read_at),
+            "related_competition_id": _uuid(notification.related_competition_id),
+            "related_proposal_id": _uuid(notification.related_proposal_id),
+            "created_at": _DATETIME.to_representation(notification.created_at),
+        }
 
 
 class StrictUUIDField(serializers.UUIDField):

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
@@ -20,7 +23,23 @@ from .serializers import MarkReadSerializer, NotificationSerializer, UnreadCount
 
 
 class NotificationPagination(StandardPagination):
-    """The standard page plus `unread_count` (all of the user's unread, whatever the filters)."""
+    """The standard page plus `unread_count` (all of the user's unread, whatever the filters).
+
+    The view counts the page's rows itself (with the unread ones, in one query) and hands the
+    count in, so the paginator does not send a COUNT of its own.
+    """
+
+    _count: int | None = None
+
+    def django_paginator_class(self, object_list, per_page) -> Paginator:
+        paginator = Paginator(object_list, per_page)
+        if self._count is not None:
+            paginator.count = self._count  # a cached_property: the instance value wins
+        return paginator
+
+    def paginate_queryset(self, queryset, request, view=None, *, count: int | None = None):
+        self._count = count
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: list[Any], message: str = "OK", *, unread_count: int = 0) -> Response:
         page = self.get_page_data(data)
@@ -52,11 +71,32 @@ class NotificationListView(generics.ListAPIView):
             return Notification.objects.none()
         return Notification.objects.filter(recipient=self.request.user).order_by("-created_at", "-id")
 
+    def filter_condition(self, request: Request) -> Q:
+        """The request's filters as one Q; a 400 for an invalid value, as DjangoFilterBackend does.
+
+        Without a filter parameter (the SPA's usual request) the FilterSet and its form, which
+        cost more than the page query, are not built.
+        """
+        filterset_class = self.filterset_class
+        if not any(name in request.query_params for name in filterset_class.base_filters):
+            return Q()
+        filterset = filterset_class(data=request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.condition()
+
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        mine = self.get_queryset()
+        condition = self.filter_condition(request)
+        # One query for the page's count and the unread count (which ignores the filters).
+        counts = mine.aggregate(
+            count=Count("pk", filter=condition) if condition else Count("pk"),
+            unread=Count("pk", filter=Q(is_read=False)),
+        )
+        page = self.paginator.paginate_queryset(mine.filter(condition), request, self, count=counts["count"])
         data = self.get_serializer(page, many=True).data
         return self.paginator.get_paginated_response(
-            data, message="Notifications retrieved.", unread_count=services.unread_count(user=request.user)
+            data, message="Notifications retrieved.", unread_count=counts["unread"]
         )
 
 

@@ -803,19 +803,19 @@ def _notifications(count: int, **expected):
     return check
 
 
-@case("notifications:list", 4)
+@case("notifications:list", 3)
 def build_notifications(cast) -> Ask:
     _notifications_of_charlie(cast)
     return Ask(cast.charlie, check=_notifications(2 * ROWS))
 
 
-@case("notifications:list", 4)
+@case("notifications:list", 3)
 def build_notifications_unread(cast) -> Ask:
     _notifications_of_charlie(cast)
     return Ask(cast.charlie, params={"is_read": "false"}, check=_notifications(ROWS, is_read=False))
 
 
-@case("notifications:list", 4)
+@case("notifications:list", 3)
 def build_notifications_of_a_type(cast) -> Ask:
     _notifications_of_charlie(cast)
     return Ask(
