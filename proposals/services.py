@@ -90,28 +90,45 @@ def submit_proposal(
                 raise ValidationError({"competition": ["This competition is not open for submissions."]})
             if competition.submission_deadline <= timezone.now():
                 raise ValidationError({"competition": ["The submission deadline of this competition has passed."]})
-            # A withdrawn proposal still counts here: resubmitting is refused.
-            if Proposal.objects.filter(competition=competition, freelancer=freelancer).exists():
-                raise ValidationError({"non_field_errors": [ALREADY_SUBMITTED]})
             if competition.max_proposals is not None:
                 active = Proposal.objects.filter(competition=competition).active().count()
                 if active >= competition.max_proposals:
+                    if _already_submitted(competition, freelancer):  # that answer comes first
+                        raise ValidationError({"non_field_errors": [ALREADY_SUBMITTED]})
                     raise ValidationError(
                         {"non_field_errors": ["This competition has reached its maximum number of proposals."]}
                     )
+            # One proposal per freelancer and competition, a withdrawn one included: the unique
+            # constraint refuses the INSERT (answered below), no SELECT needs to ask first.
             proposal = Proposal(competition=competition, freelancer=freelancer, **data)
             proposal.save()  # post_save notifies the client (PROPOSAL_RECEIVED)
-            _store_attachments(proposal, files, stored)
+            attachments = _store_attachments(proposal, files, stored)
     except IntegrityError as exc:
         _discard_files(stored)
         if UNIQUE_CONSTRAINT in str(exc):
-            # Two submissions of the same freelancer at once: the constraint decides.
             raise ValidationError({"non_field_errors": [ALREADY_SUBMITTED]}) from None
         raise
     except BaseException:
         _discard_files(stored)
         raise
+    _know_related_rows(proposal, attachments=attachments, revisions=[])
     return proposal
+
+
+def _already_submitted(competition: Competition, freelancer) -> bool:
+    return Proposal.objects.filter(competition=competition, freelancer=freelancer).exists()
+
+
+def _know_related_rows(proposal: Proposal, **related: list) -> None:
+    """Fills the related managers of a proposal this transaction has just written with the rows
+    it wrote (as prefetch_related would), so reading them back costs no query: a new proposal's
+    attachments are the files just stored, and it has no revision yet."""
+    cache = proposal.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(proposal, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
 
 
 def update_proposal(*, proposal: Proposal, by, data: dict[str, Any], revision_note: str | None = None) -> Proposal:

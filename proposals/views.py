@@ -90,7 +90,10 @@ class ProposalCreateView(generics.GenericAPIView):
         proposal = services.submit_proposal(
             freelancer=request.user, competition_id=competition_id, data=data, files=files
         )
-        return success_response(detail_data(proposal, request), "Proposal submitted.", 201)
+        # Not read back: the proposal was created by this request's user (who may see it), its
+        # competition is the row locked for the insert, its files and revisions are known.
+        data = ProposalDetailSerializer(proposal, context=self.get_serializer_context()).data
+        return success_response(data, "Proposal submitted.", 201)
 
 
 class MyProposalsView(generics.ListAPIView):

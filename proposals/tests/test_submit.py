@@ -1,9 +1,12 @@
 """Submitting a proposal: POST /api/proposals/ and every submission rule."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import FreelancerFactory
@@ -60,6 +63,40 @@ class TestSubmit:
         assert proposal.freelancer == freelancer
         assert proposal.proposed_budget == Decimal("1400.50")
 
+    @pytest.mark.parametrize("fmt", ["json", "multipart"])
+    def test_the_answer_is_the_proposal_as_it_reads_back(self, as_user, freelancer, competition, fmt):
+        data = body(competition)
+        if fmt == "multipart":
+            data["attachments"] = [upload("plan.pdf", PDF), upload("mockup.png", PNG)]
+        api = as_user(freelancer)
+
+        created = api.post(URL, data, format=fmt)
+
+        assert created.status_code == 201, created.content
+        answer = created.json()["data"]
+        read_back = api.get(f"{URL}{answer['id']}/").json()["data"]
+        assert answer == read_back
+        assert len(answer["attachments"]) == (2 if fmt == "multipart" else 0)
+
+    def test_submission_sends_four_statements(self, as_user, freelancer, competition):
+        api = as_user(freelancer)
+        api.get("/api/notifications/unread-count/")  # last_seen is written once per 5 minutes
+
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post(URL, body(competition), format="json")
+
+        assert response.status_code == 201, response.content
+        sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+        # The user of the token, the competition locked, the proposal, the client's notification:
+        # no existence check (the unique constraint refuses duplicates), no read-back.
+        assert [re.match(r"(SELECT|INSERT INTO) .*?`(\w+)`", s).groups() for s in sql] == [
+            ("SELECT", "accounts_user"),
+            ("SELECT", "competitions_competition"),
+            ("INSERT INTO", "proposals_proposal"),
+            ("INSERT INTO", "notifications_notification"),
+        ], sql
+        assert " FROM `competitions_competition` " in sql[1] and sql[1].endswith(" FOR UPDATE")
+
     def test_submission_notifies_the_client_without_naming_the_freelancer(
         self, as_user, freelancer, competition, client_owner
     ):
@@ -100,6 +137,32 @@ class TestSubmit:
 
         assert_refused(response, "already submitted")
         assert Proposal.objects.filter(freelancer=freelancer).count() == 1
+
+    def test_duplicate_refused_by_the_constraint_notifies_nobody_and_stores_no_file(
+        self, as_user, freelancer, competition, proposal
+    ):
+        data = body(competition)
+        data["attachments"] = [upload("plan.pdf", PDF)]
+        notifications = Notification.objects.count()
+
+        response = as_user(freelancer).post(URL, data, format="multipart")
+
+        assert_refused(response, "already submitted")
+        assert Notification.objects.count() == notifications
+        assert not Proposal.objects.get().attachments.exists()
+        # The competition's row was released with the refused transaction: the next one goes in.
+        assert as_user(FreelancerFactory()).post(URL, body(competition), format="json").status_code == 201
+
+    def test_a_full_competition_tells_its_own_freelancer_they_already_submitted(
+        self, as_user, freelancer, client_owner
+    ):
+        competition = CompetitionFactory(client=client_owner, max_proposals=2)
+        ProposalFactory(competition=competition, freelancer=freelancer)
+        ProposalFactory(competition=competition)
+
+        response = as_user(freelancer).post(URL, body(competition), format="json")
+
+        assert_refused(response, "already submitted")
 
     def test_resubmission_after_withdrawing_is_refused(self, as_user, freelancer, competition, proposal):
         proposal.status = ProposalStatus.WITHDRAWN
