@@ -61,3 +61,34 @@ def test_the_list_cache_invalidates_through_redis(redis_cache, settings):
     assert list_cache.lookup(url).data == {"results": ["cached"]}
     list_cache.invalidate()  # INCR on the generation kept in Redis
     assert list_cache.lookup(url).data is None
+
+
+def test_incr_is_one_round_trip_and_never_creates_a_key(redis_cache):
+    backend, _ = redis_cache
+    client = backend._cache.get_client(write=True)
+    backend.add("counter", 10, timeout=None)
+    backend.incr("counter")  # loads the script
+    sent = []
+    original = client.execute_command
+    client.execute_command = lambda *args, **kwargs: sent.append(args[0]) or original(*args, **kwargs)
+    try:
+        assert backend.incr("counter", 5) == 16
+        assert backend.decr("counter", 2) == 14
+        with pytest.raises(ValueError):
+            backend.incr("never-set")
+    finally:
+        del client.execute_command
+    assert sent == ["EVALSHA", "EVALSHA", "EVALSHA"]
+    assert backend.get("never-set") is None
+    assert backend.get("counter") == 14
+
+
+def test_run_script_works_on_the_cache_keys(redis_cache):
+    backend, prefix = redis_cache
+    backend.set("greeting", 41, timeout=30)
+
+    reply = backend.run_script("return {KEYS[1], redis.call('INCRBY', KEYS[1], ARGV[1])}", ["greeting"], [1])
+
+    assert reply[0].decode() == f"{prefix}:1:greeting"  # the cache's prefix and version
+    assert reply[1] == 42
+    assert backend.get("greeting") == 42
