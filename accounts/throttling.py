@@ -1,9 +1,9 @@
 """The login throttle: per client IP, rate THROTTLE_LOGIN (scope "login")."""
 
-from rest_framework.throttling import SimpleRateThrottle
+from freelance_arena.throttling import SlidingWindowThrottle
 
 
-class LoginRateThrottle(SimpleRateThrottle):
+class LoginRateThrottle(SlidingWindowThrottle):
     """Counts credential attempts per client IP, signed in or not.
 
     Keyed by IP rather than by account so one address cannot spray passwords across many

@@ -10,9 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 
+from freelance_arena.throttling import ApiRateThrottle
 from freelance_arena.utils import success_response
 
 from . import services
@@ -44,7 +44,7 @@ class CredentialView(generics.GenericAPIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, LoginRateThrottle]
+    throttle_classes = [ApiRateThrottle, LoginRateThrottle]
 
     def get_authenticate_header(self, request: Request) -> str:
         # Without authentication classes DRF would turn a refused token's 401 into a 403.

@@ -275,10 +275,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # THROTTLE_USER per signed-in user, THROTTLE_ANON per client address otherwise, in one
+    # round trip to the cache (freelance_arena/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["freelance_arena.throttling.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "1000/hour"),
         "user": env_str("THROTTLE_USER", "5000/hour"),
