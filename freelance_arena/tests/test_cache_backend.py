@@ -48,12 +48,12 @@ def test_the_cache_api_behaves_as_djangos(redis_cache):
 
 
 @pytest.mark.django_db
-def test_the_list_cache_invalidates_through_redis(redis_cache, settings):
-    _, prefix = redis_cache
+def test_the_list_cache_invalidates_through_redis(redis_cache, settings, monkeypatch):
+    backend, _ = redis_cache
     settings.PUBLIC_LIST_CACHE_SECONDS = 30
-    settings.CACHES = {
-        "default": {"BACKEND": "freelance_arena.cache.RedisCache", "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix}
-    }
+    # The list cache talks to this backend only: overriding CACHES would make the suite's
+    # cache.clear() after the test flush the whole Redis database other runs may share.
+    monkeypatch.setattr(list_cache, "cache", backend)
     url = "http://testserver/api/competitions/"
     first = list_cache.lookup(url)
     assert first.data is None
