@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: a fixed cast of users and authenticated clients."""
 
+import secrets
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -77,3 +79,26 @@ def admin_user(db):
 def as_user():
     """`as_user(user)` -> an APIClient authenticated with a JWT for that user (None: anonymous)."""
     return authed
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def private_redis_cache():
+    """(backend, prefix): a freelance_arena.cache.RedisCache on the machine's Redis (database 14)
+    under a key prefix of its own, whose keys are deleted afterwards; skipped if Redis is down.
+    Not the default cache: the suite's cache.clear() between tests would flush the database
+    that other test runs on this machine may share."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc})")
+    from freelance_arena.cache import RedisCache
+
+    prefix = f"test-{secrets.token_hex(6)}"
+    yield RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix}), prefix
+    raw = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in raw.scan_iter(f"{prefix}*"):
+        raw.delete(key)

@@ -1,28 +1,13 @@
 """freelance_arena.cache.RedisCache against the machine's Redis: one client, Django's semantics."""
 
-import secrets
-
 import pytest
 
 from competitions import list_cache
-from freelance_arena.cache import RedisCache
-
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
-def redis_cache():
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc})")
-    prefix = f"cache-test-{secrets.token_hex(6)}"
-    backend = RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix})
-    yield backend, prefix
-    raw = redis.Redis.from_url(REDIS_TEST_URL)
-    for key in raw.scan_iter(f"{prefix}*"):
-        raw.delete(key)
+def redis_cache(private_redis_cache):
+    return private_redis_cache
 
 
 def test_one_client_serves_every_call(redis_cache):

@@ -6,16 +6,13 @@ and on the machine's Redis (the sorted-set log of the Lua script; skipped if Red
 """
 
 import math
-import secrets
 
 import pytest
 
-from freelance_arena.cache import RedisCache
 from freelance_arena.throttling import ApiRateThrottle, SlidingWindowThrottle
 
 pytestmark = pytest.mark.django_db
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 AUTHED_URL = "/api/notifications/unread-count/"
 ANON_URL = "/api/competitions/"
 
@@ -60,21 +57,11 @@ class CountingRedis:
 
 
 @pytest.fixture
-def redis_backend(monkeypatch):
-    """A RedisCache of its own prefix for the throttles (not the default cache, whose clear()
-    between tests would flush the shared database)."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc})")
-    prefix = f"throttle-test-{secrets.token_hex(6)}"
-    cache = RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": prefix})
+def redis_backend(private_redis_cache, monkeypatch):
+    """The throttles on a Redis cache of their own prefix (see the root conftest)."""
+    cache, _ = private_redis_cache
     monkeypatch.setattr(SlidingWindowThrottle, "cache", cache)
-    yield CountingRedis(cache._cache.get_client(write=True))
-    raw = redis.Redis.from_url(REDIS_TEST_URL)
-    for key in raw.scan_iter(f"{prefix}*"):
-        raw.delete(key)
+    return CountingRedis(cache._cache.get_client(write=True))
 
 
 @pytest.fixture(params=["locmem", "redis"])
