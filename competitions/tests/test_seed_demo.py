@@ -134,3 +134,15 @@ def test_flush_replaces_the_previous_demo_data():
     assert User.objects.count() == TINY.clients + TINY.freelancers + 2
     # Only the fixed select-winner competition keeps its id across runs.
     assert first_ids & set(Competition.objects.values_list("id", flat=True)) == {SELECT_WINNER_COMPETITION_ID}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reseed_drops_cached_pages_of_the_public_list(settings, api_client):
+    # seed_demo writes with bulk inserts and TRUNCATE, which no signal announces.
+    settings.PUBLIC_LIST_CACHE_SECONDS = 30
+    seed()
+    before = api_client.get("/api/competitions/").json()["data"]["results"]
+    seed("--flush", "--seed", "8")
+    after = api_client.get("/api/competitions/").json()["data"]["results"]
+    assert {c["id"] for c in after} <= set(map(str, Competition.objects.values_list("id", flat=True)))
+    assert after != before

@@ -26,6 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from competitions import list_cache
 from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 from feedback.models import Review, ReviewType, UserRating
 from notifications.models import Notification, NotificationType
@@ -403,6 +404,9 @@ class Command(BaseCommand):
             self._timed("reviews+ratings", self.seed_reviews)
             self._timed("payments", self.seed_payments)
             self._timed("notifications", lambda: self.seed_notifications(size))
+        # Bulk inserts and TRUNCATE bypass the signals that invalidate cached pages of the
+        # public list: drop those pages here, or visitors could see the data this replaced.
+        list_cache.invalidate()
         total = time.monotonic() - started
         self.report(options["size"], total)
 
