@@ -1,4 +1,4 @@
-"""Project middleware: JSON errors under /api/, a request size ceiling, and last_seen."""
+"""Project middleware: JSON errors under /api/, a request size ceiling, charsets, last_seen."""
 
 from collections.abc import Callable
 from http import HTTPStatus
@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from .requests import acceptable_charset
 from .utils import error_payload
 
 API_PREFIX = "/api/"
@@ -66,6 +67,25 @@ class RequestSizeLimitMiddleware:
             return json_error(400, "Invalid Content-Length header.")
         if length > settings.REQUEST_MAX_BYTES:
             return json_error(413, "Request body is too large.")
+        return self.get_response(request)
+
+
+class RequestCharsetMiddleware:
+    """Refuses (415) an /api/ request whose Content-Type names a charset it cannot be read in.
+
+    Django decodes the body *and the query string* with the declared charset; one it does not
+    know it silently replaces by UTF-8, and one like idna or punycode raised UnicodeError (a
+    500). The entry points' request classes (requests.py) no longer decode with such a charset;
+    either way the client did not get what it declared, and a 415 says so.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = (request.content_params or {}).get("charset") if is_api_request(request) else None
+        if charset is not None and not acceptable_charset(charset):
+            return json_error(415, f'Unsupported charset "{charset[:40]}" in the Content-Type header.')
         return self.get_response(request)
 
 

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "freelance_arena.middleware.ApiErrorMiddleware",
     "freelance_arena.middleware.RequestSizeLimitMiddleware",
+    "freelance_arena.middleware.RequestCharsetMiddleware",
     "freelance_arena.db_router.ReplicaPinningMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,7 +272,8 @@ REST_FRAMEWORK = {
     # JSON only: nothing under /api/ answers HTML, not even in DEBUG.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        # DRF's JSON parser with a nesting limit (deep JSON is a 400, not a RecursionError 500).
+        "freelance_arena.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
