@@ -9,6 +9,7 @@ from django.db.models import FloatField, Func, Q, QuerySet
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from accounts.models import user_is_admin
+from freelance_arena.filters import UTCDateTimeFilter
 
 from .models import Competition, CompetitionStatus
 
@@ -18,8 +19,8 @@ class CompetitionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CompetitionStatus.choices, method="filter_status")
     budget_min = django_filters.NumberFilter(field_name="budget", lookup_expr="gte")
     budget_max = django_filters.NumberFilter(field_name="budget", lookup_expr="lte")
-    deadline_before = django_filters.DateTimeFilter(field_name="deadline", lookup_expr="lte")
-    deadline_after = django_filters.DateTimeFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = UTCDateTimeFilter(field_name="deadline", lookup_expr="lte")
+    deadline_after = UTCDateTimeFilter(field_name="deadline", lookup_expr="gte")
     tags = django_filters.CharFilter(field_name="tags", lookup_expr="icontains")
 
     # The public list honours `status` for admins only; everybody else always gets OPEN.

@@ -14,6 +14,8 @@ from . import services
 from .models import COMPETITION_TRANSITIONS, Competition, CompetitionQuestion, CompetitionStatus
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+# max_proposals is an INT column: a wider number was a MySQL out-of-range error (a 500).
+MAX_PROPOSALS_MAX = 2147483647
 QUESTION_MAX_LENGTH = 5000
 
 
@@ -156,7 +158,7 @@ class CompetitionCreateSerializer(serializers.ModelSerializer):
 
     currency = serializers.CharField(max_length=3, required=False, default="USD")
     tags = serializers.CharField(required=False, allow_blank=True, default="")
-    max_proposals = serializers.IntegerField(required=False, allow_null=True, default=None)
+    max_proposals = serializers.IntegerField(required=False, allow_null=True, default=None, max_value=MAX_PROPOSALS_MAX)
 
     class Meta:
         model = Competition
@@ -237,7 +239,7 @@ class CompetitionUpdateSerializer(CompetitionCreateSerializer):
     """The owner's edits (the spec's field list: no status, no currency); same rules as create."""
 
     tags = serializers.CharField(required=False, allow_blank=True)
-    max_proposals = serializers.IntegerField(required=False, allow_null=True)
+    max_proposals = serializers.IntegerField(required=False, allow_null=True, max_value=MAX_PROPOSALS_MAX)
 
     class Meta(CompetitionCreateSerializer.Meta):
         fields = [
