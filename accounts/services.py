@@ -8,9 +8,9 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from .models import User
+from .tokens import RefreshToken
 
 
 class InactiveAccount(Exception):
@@ -61,19 +61,33 @@ def change_password(*, user: User, new_password: str) -> None:
     blacklist_refresh_tokens(user=user)
 
 
+def _lock_live_token(token: RefreshToken) -> None:
+    """Locks the token's outstanding row (created first if missing), then refuses it
+    (TokenError) if it was blacklisted meanwhile.
+
+    Rotation and logout both start here, so of two requests with one token the second waits for
+    the first and then sees what it did: never a logout that answers 200 while a rotation of the
+    same token hands out a live successor.
+    """
+    jti = token[jwt_settings.JTI_CLAIM]
+    locked = OutstandingToken.objects.select_for_update().filter(jti=jti)
+    if not list(locked.values_list("pk", flat=True)):
+        token.outstand()  # get_or_create: a concurrent creator's row is found, not duplicated
+        list(locked.values_list("pk", flat=True))
+    if BlacklistedToken.objects.filter(token__jti=jti).exists():
+        raise TokenError("Token is blacklisted")
+
+
 def rotate_refresh_token(*, raw_token: str) -> dict[str, str]:
     """Exchanges a refresh token for a new pair and blacklists the old one.
 
     The outstanding row of the old token is locked, so two requests racing with the same token
-    cannot both get a new pair: the second one waits, then finds it blacklisted.
-    Raises TokenError (bad, expired, blacklisted) or InactiveAccount.
+    (or a rotation racing a logout) cannot both succeed: the second one waits, then finds it
+    blacklisted. Raises TokenError (bad, expired, blacklisted) or InactiveAccount.
     """
     with transaction.atomic():
-        refresh = RefreshToken(raw_token)  # signature, expiry, blacklist
-        jti = refresh[jwt_settings.JTI_CLAIM]
-        list(OutstandingToken.objects.select_for_update().filter(jti=jti))
-        if BlacklistedToken.objects.filter(token__jti=jti).exists():
-            raise TokenError("Token is blacklisted")
+        refresh = RefreshToken(raw_token)  # signature, claims, expiry, blacklist
+        _lock_live_token(refresh)
 
         user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
         user = User.objects.filter(pk=user_id).first() if user_id else None
@@ -95,8 +109,11 @@ def read_refresh_token(raw_token: Any) -> RefreshToken:
     return RefreshToken(raw_token)
 
 
+@transaction.atomic
 def logout(*, user: User, token: RefreshToken) -> None:
-    """Blacklists the given refresh token; refuses (NotTokenOwner) one issued to another user."""
+    """Blacklists the given refresh token; refuses (NotTokenOwner) one issued to another user,
+    and (TokenError) one that a concurrent rotation or logout blacklisted first."""
     if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(user.pk):
         raise NotTokenOwner
+    _lock_live_token(token)
     token.blacklist()

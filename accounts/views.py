@@ -109,6 +109,8 @@ class LogoutView(generics.GenericAPIView):
             services.logout(user=request.user, token=token)
         except services.NotTokenOwner as exc:
             raise ValidationError({"refresh": ["This refresh token does not belong to you."]}) from exc
+        except TokenError as exc:  # blacklisted by a rotation or logout that got there first
+            raise ValidationError({"refresh": [f"{exc}."]}) from exc
         return success_response(None, "Logged out.")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -156,20 +156,19 @@ def answer_question(
 # --- Bookmarks ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def toggle_bookmark(*, competition: Competition, user) -> bool:
     """Adds the bookmark if missing, removes it if present; returns whether it is now bookmarked.
 
-    Race-safe without a lock: the unique constraint decides. If a concurrent toggle inserted the
-    same bookmark first, our insert fails and the bookmark exists: the answer is "bookmarked".
+    The user's row is locked first, so one user's toggles run one after the other: without it,
+    concurrent DELETEs and INSERTs on the unique (competition, user) index deadlocked under load
+    (a 500), and two toggles could both answer "bookmarked" (issue 19).
     """
+    list(type(user)._default_manager.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
     deleted, _ = CompetitionBookmark.objects.filter(competition=competition, user=user).delete()
     if deleted:
         return False
-    try:
-        with transaction.atomic():
-            CompetitionBookmark.objects.create(competition=competition, user=user)
-    except IntegrityError:
-        pass
+    CompetitionBookmark.objects.create(competition=competition, user=user)
     return True
 
 

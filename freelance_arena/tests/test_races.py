@@ -176,3 +176,69 @@ def test_overlapping_runs_of_each_cron_command_act_once():
     # and a later run finds nothing left to do
     assert run("close_expired_competitions").startswith("Moved 0 competition(s)")
     assert run("remind_deadlines").endswith("sent 0 reminder(s).\n")
+
+
+# --- issue 19: logout racing a refresh, concurrent bookmark toggles -------------------------------
+
+RACE_ROUNDS = 8
+
+
+def test_logout_and_refresh_of_one_token_at_once_never_both_succeed():
+    """Serially either the logout lands first (refresh 401) or the rotation does (logout 400, and
+    its new token lives on); at the same moment it must be one of those, in every round."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from accounts import services
+    from conftest import bearer
+
+    user = FreelancerFactory()
+    outcomes = set()
+    for _ in range(RACE_ROUNDS):
+        refresh = services.issue_tokens(user)["refresh"]
+        clients = [APIClient(), APIClient()]
+        clients[0].credentials(HTTP_AUTHORIZATION=bearer(user))
+        logout, rotate = in_threads(
+            [
+                lambda c=clients[0], r=refresh: c.post("/api/auth/logout/", {"refresh": r}, format="json"),
+                lambda c=clients[1], r=refresh: c.post("/api/auth/token/refresh/", {"refresh": r}, format="json"),
+            ]
+        )
+        codes = (logout.status_code, rotate.status_code)
+        outcomes.add(codes)
+        assert codes in {(200, 401), (400, 200)}, (logout.content, rotate.content)
+        for response in (logout, rotate):
+            assert response.json()["success"] is (response.status_code == 200)
+        if codes == (200, 401):
+            # logged out: no live refresh token descends from it
+            live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+            assert not live.exists()
+        else:
+            successor = rotate.json()["data"]["refresh"]
+            again = APIClient().post("/api/auth/token/refresh/", {"refresh": successor}, format="json")
+            assert again.status_code == 200
+            services.blacklist_refresh_tokens(user=user)
+    assert outcomes  # (which order wins each round is the scheduler's)
+
+
+@pytest.mark.parametrize("bookmarked_before", [False, True])
+def test_twelve_bookmark_toggles_of_one_user_at_once_behave_as_one_after_the_other(as_user, bookmarked_before):
+    user = FreelancerFactory()
+    competition = CompetitionFactory()
+    for _ in range(RACE_ROUNDS // 2):
+        CompetitionBookmark.objects.filter(user=user).delete()
+        if bookmarked_before:
+            CompetitionBookmark.objects.create(competition=competition, user=user)
+        apis = [as_user(user) for _ in range(12)]
+        url = f"/api/competitions/{competition.pk}/bookmark/"
+
+        responses = in_threads([lambda api=api, url=url: api.post(url) for api in apis])
+
+        assert [r.status_code for r in responses if not isinstance(r, Exception)] == [200] * 12, [
+            getattr(r, "content", r) for r in responses
+        ]
+        answers = [r.json()["data"]["bookmarked"] for r in responses]
+        assert all(r.json()["success"] is True for r in responses)
+        # twelve toggles one after the other: six each way, back where it started
+        assert sorted(answers) == [False] * 6 + [True] * 6
+        assert CompetitionBookmark.objects.filter(user=user, competition=competition).exists() is bookmarked_before
