@@ -269,6 +269,18 @@ class ChangePasswordSerializer(serializers.Serializer):
         return attrs
 
 
+class DeactivateAccountSerializer(serializers.Serializer):
+    """DELETE /api/auth/profile/: the account's password, so a stolen access token alone cannot
+    deactivate it."""
+
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("The password is incorrect.")
+        return value
+
+
 class AdminUserSerializer(EmailMixin, UsernameMixin, serializers.ModelSerializer):
     """Every field but the password, for ADMIN users. is_superuser stays a Django-admin matter."""
 

@@ -22,6 +22,7 @@ from .permissions import IsAdminRole
 from .serializers import (
     AdminUserSerializer,
     ChangePasswordSerializer,
+    DeactivateAccountSerializer,
     FreelancerCardSerializer,
     LoginResponseSerializer,
     LoginUserSerializer,
@@ -32,7 +33,7 @@ from .serializers import (
     UserProfileSerializer,
     UserRegistrationSerializer,
 )
-from .throttling import LoginRateThrottle
+from .throttling import LoginRateThrottle, PasswordCheckRateThrottle
 
 
 class CredentialView(generics.GenericAPIView):
@@ -139,8 +140,17 @@ class ProfileView(generics.GenericAPIView):
     def patch(self, request: Request) -> Response:
         return self._update(request, partial=True)
 
-    @extend_schema(responses={200: None})
+    def get_throttles(self):
+        # Deleting the account checks the password: throttled like change-password.
+        throttles = super().get_throttles()
+        if self.request.method == "DELETE":
+            throttles.append(PasswordCheckRateThrottle())
+        return throttles
+
+    @extend_schema(request=DeactivateAccountSerializer, responses={200: None})
     def delete(self, request: Request) -> Response:
+        serializer = DeactivateAccountSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
         services.deactivate_user(user=self.get_object())
         return success_response(None, "Account deactivated.")
 
@@ -148,6 +158,7 @@ class ProfileView(generics.GenericAPIView):
 class ChangePasswordView(generics.GenericAPIView):
     serializer_class = ChangePasswordSerializer
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiRateThrottle, PasswordCheckRateThrottle]
 
     @extend_schema(responses={200: None})
     def post(self, request: Request) -> Response:

@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from accounts.serializers import IMAGE_MAX_PIXELS
 from accounts.tests.conftest import png_bytes
 from accounts.tests.factories import TEST_PASSWORD
+from accounts.throttling import PasswordCheckRateThrottle
 
 PROFILE = "/api/auth/profile/"
 CHANGE_PASSWORD = "/api/auth/change-password/"
@@ -268,7 +269,7 @@ def test_profile_delete_deactivates_the_account_and_keeps_its_data(api_client, a
     tokens = api_client.post(LOGIN, {"email": freelancer.email, "password": TEST_PASSWORD}).json()["data"]
     client = as_user(freelancer)
 
-    response = client.delete(PROFILE)
+    response = client.delete(PROFILE, {"password": TEST_PASSWORD}, format="json")
 
     assert response.status_code == 200
     body = response.json()
@@ -284,6 +285,64 @@ def test_profile_delete_deactivates_the_account_and_keeps_its_data(api_client, a
     login = api_client.post(LOGIN, {"email": freelancer.email, "password": TEST_PASSWORD})
     assert login.status_code == 400
     assert login.json()["message"] == "Account is deactivated"
+
+
+@pytest.mark.parametrize("body", [None, {}, {"password": ""}, {"password": "wrong-password-1"}])
+def test_deleting_ones_account_asks_for_the_password(as_user, freelancer, body):
+    # a stolen access token alone cannot deactivate the account
+    client = as_user(freelancer)
+    response = client.delete(PROFILE, body, format="json") if body is not None else client.delete(PROFILE)
+
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["success"] is False and "password" in answer["errors"]
+    freelancer.refresh_from_db()
+    assert freelancer.is_active is True
+    assert not BlacklistedToken.objects.filter(token__user=freelancer).exists()
+    assert client.get(PROFILE).status_code == 200
+
+
+NEW = "N3w-pass-123"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "guess"),
+    [
+        ("delete", PROFILE, lambda i: {"password": f"guess-{i}-xyz"}),
+        (
+            "post",
+            "/api/auth/change-password/",
+            lambda i: {
+                "old_password": f"guess-{i}-xyz",
+                "new_password": "N3w-pass-123",
+                "confirm_password": "N3w-pass-123",
+            },
+        ),
+    ],
+    ids=["delete account", "change password"],
+)
+def test_password_checks_are_throttled_at_the_login_rate_per_account(
+    as_user, freelancer, monkeypatch, method, url, guess
+):
+    # DRF reads the rates into the throttle class at import time, so the class is patched.
+    monkeypatch.setattr(PasswordCheckRateThrottle, "rate", "3/minute", raising=False)
+    password_before = User.objects.get(pk=freelancer.pk).password
+    # from a new address each time: the count is the account's, not the address's
+    codes = [
+        getattr(as_user(freelancer), method)(url, guess(i), format="json", REMOTE_ADDR=f"10.0.0.{i}").status_code
+        for i in range(5)
+    ]
+    assert codes == [400, 400, 400, 429, 429]
+    # the right password is refused too while throttled: the guesser learns nothing
+    right = {"password": TEST_PASSWORD} if method == "delete" else {**guess(0), "old_password": TEST_PASSWORD}
+    late = getattr(as_user(freelancer), method)(url, right, format="json")
+    assert late.status_code == 429
+    assert late.json()["success"] is False and "Retry-After" in late
+    freelancer.refresh_from_db()
+    assert freelancer.is_active is True and freelancer.password == password_before
+    # reading and editing the profile are not counted
+    assert as_user(freelancer).get(PROFILE).status_code == 200
+    assert as_user(freelancer).patch(PROFILE, {"bio": "still here"}, format="json").status_code == 200
 
 
 def test_existing_access_token_of_a_deactivated_user_is_401(as_user, freelancer):

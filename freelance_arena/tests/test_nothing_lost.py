@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import User
+from accounts.tests.factories import TEST_PASSWORD
 from competitions.models import Competition, CompetitionStatus
 from competitions.tests.factories import CompetitionFactory
 from feedback.models import Review, ReviewType
@@ -78,7 +79,7 @@ def test_every_api_delete_keeps_the_row(as_user, admin_user, client_owner, freel
         as_user(client_owner).delete(f"/api/competitions/{world['competition'].pk}/"),
         as_user(freelancer).delete(f"/api/proposals/{world['proposal'].pk}/"),
         as_user(admin_user).delete(f"/api/auth/users/{other_freelancer.pk}/"),
-        as_user(freelancer).delete("/api/auth/profile/"),
+        as_user(freelancer).delete("/api/auth/profile/", {"password": TEST_PASSWORD}, format="json"),
     ]
 
     assert [r.status_code for r in responses] == [200, 200, 200, 200], [r.content for r in responses]
