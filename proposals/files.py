@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from rest_framework.exceptions import ValidationError
 
+from .metadata import strip_metadata
+
 ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "zip", "jpg", "jpeg", "png", "mp4")
 FILENAME_MAX = 255
 HEAD_BYTES = 16
@@ -133,4 +135,6 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(
             f"The declared content type {declared[:100]} does not match the file's {extension} content."
         )
-    return CheckedUpload(file=upload, original_filename=original_filename, file_size=upload.size, file_type=extension)
+    # What is stored is the file without identifying metadata (blind review): metadata.py.
+    cleaned = strip_metadata(upload, extension)
+    return CheckedUpload(file=cleaned, original_filename=original_filename, file_size=cleaned.size, file_type=extension)
