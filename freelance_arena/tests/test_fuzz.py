@@ -8,6 +8,10 @@ matches the schema that /api/schema/ publishes, envelopes included), plus
 everywhere except the attachment download, which the schema declares as a binary body; so
 nothing needs excluding: /api/docs/ is not an operation of the schema).
 
+A second test sends every operation, through the same served application, what generation from
+the schema rarely or never makes (issue 19): bodies nested 2,000 deep or 100,000 wide, integers
+past any column, datetimes that do not exist in UTC, in bodies and query strings.
+
 Bounded and reproducible: few examples per operation, derandomized, no deadline. Run alone with
 `scripts/test.sh -m fuzz`.
 """
@@ -212,3 +216,112 @@ def test_no_input_makes_the_api_fail_or_break_its_schema(case, world, fuzz_heade
     User.objects.filter(pk__in=[user.pk for user in world["users"]]).update(is_active=True)
     aim_at_the_world(case, world)
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS)
+
+
+# --- hostile bodies and out-of-range values (issue 19) ---------------------------------------------
+# Hypothesis draws from the schema, which makes deep nesting, huge widths and values past a
+# column's range rare or impossible. So every operation of the same served schema is also sent,
+# through the served WSGI application (its request class included), bodies built to break the
+# parsers and values built to break the database: none may answer a 5xx or leave the envelope.
+
+DEPTH = 2000
+HOSTILE_BODIES = {
+    "deep arrays": "[" * DEPTH,
+    "deep objects": '{"a":' * DEPTH + "1" + "}" * DEPTH,
+    "deep but closed": "[" * DEPTH + "]" * DEPTH,
+    "wide object": "{" + ",".join(f'"k{i}": {i}' for i in range(20000)) + "}",
+    "wide array": "[" + ",".join(["0"] * 100000) + "]",
+    "long string": '{"title": "' + "x" * 500000 + '"}',
+}
+TOO_WIDE_INTEGER = 2**63
+OUT_OF_UTC = "9999-12-31T23:59:59-05:00"
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+def _resolve(node, components):
+    while isinstance(node, dict) and "$ref" in node:
+        node = components[node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def out_of_range_body(operation) -> dict | None:
+    """The operation's JSON body with every integer past any column and every date-time out of UTC."""
+    content = (operation.definition.raw.get("requestBody") or {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    components = schema.raw_schema.get("components", {}).get("schemas", {})
+    properties = _resolve(content["application/json"].get("schema", {}), components).get("properties", {})
+    body = {}
+    for name, prop in properties.items():
+        prop = _resolve(prop, components)
+        if prop.get("type") == "integer":
+            body[name] = TOO_WIDE_INTEGER
+        elif prop.get("type") == "number":
+            body[name] = 1e308
+        elif prop.get("format") == "date-time":
+            body[name] = OUT_OF_UTC
+    return body or None
+
+
+def out_of_range_query(operation) -> dict[str, str]:
+    query = {}
+    for parameter in operation.definition.raw.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        kind = parameter.get("schema", {})
+        if kind.get("type") == "integer":
+            query[parameter["name"]] = str(TOO_WIDE_INTEGER)
+        elif kind.get("type") == "number":
+            query[parameter["name"]] = "1e400"
+        elif kind.get("format") in ("date-time", "date"):
+            query[parameter["name"]] = OUT_OF_UTC if kind["format"] == "date-time" else "10000-01-01"
+    return query
+
+
+def served_path(operation, world) -> str:
+    # UUID(int=0) picks each pool's first seeded row (see aim_at_the_world).
+    case = operation.Case(path_parameters={name: str(uuid.UUID(int=0)) for name in _path_names(operation.path)})
+    aim_at_the_world(case, world)
+    return case.formatted_path
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def assert_answered(response, what: str) -> None:
+    assert response.status_code < 500, f"{what}: {response.status_code} {response.get_data()[:300]!r}"
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return  # a successful download is the file itself
+    body = response.get_json(silent=True)
+    assert body is not None, f"{what}: not JSON"
+    assert body["success"] is (response.status_code < 400), f"{what}: {body}"
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+@pytest.mark.parametrize("fuzz_role", ["anonymous", "client", "freelancer"])
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{op.method.upper()} {op.path}" for op in OPERATIONS])
+def test_hostile_bodies_and_out_of_range_values_never_break_the_api(operation, world, fuzz_headers):
+    from werkzeug.test import Client
+
+    client = Client(application)
+    User.objects.filter(pk__in=[user.pk for user in world["users"]]).update(is_active=True)
+    path = served_path(operation, world)
+    method = operation.method.upper()
+    headers = {**fuzz_headers, "Content-Type": "application/json"}
+    takes_json = "application/json" in (operation.definition.raw.get("requestBody") or {}).get("content", {})
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
+        for name, body in HOSTILE_BODIES.items():
+            response = client.open(path, method=method, data=body, headers=headers)
+            assert_answered(response, f"{method} {path} with {name}")
+            if name.startswith("deep") and takes_json:
+                # an operation that reads a JSON body refuses one nested 2,000 deep
+                assert response.status_code >= 400, f"{method} {path} accepted {name}"
+        body = out_of_range_body(operation)
+        if body is not None:
+            response = client.open(path, method=method, json=body, headers=fuzz_headers)
+            assert_answered(response, f"{method} {path} with {body}")
+    for name, value in out_of_range_query(operation).items():  # one at a time: none hides another
+        response = client.open(path, method=method, query_string={name: value}, headers=fuzz_headers)
+        assert_answered(response, f"{method} {path}?{name}={value}")
