@@ -247,15 +247,24 @@ class UserLoginSerializer(serializers.Serializer):
         return attrs
 
 
+class OwnPasswordField(serializers.CharField):
+    """The signed-in user's current password, checked against their account."""
+
+    def __init__(self, *, incorrect: str, **kwargs) -> None:
+        self.incorrect = incorrect
+        super().__init__(write_only=True, max_length=128, style={"input_type": "password"}, **kwargs)
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data)
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError(self.incorrect)
+        return value
+
+
 class ChangePasswordSerializer(serializers.Serializer):
-    old_password = serializers.CharField(write_only=True, max_length=128)
+    old_password = OwnPasswordField(incorrect="The current password is incorrect.")
     new_password = serializers.CharField(write_only=True, min_length=8, max_length=128)
     confirm_password = serializers.CharField(write_only=True, max_length=128)
-
-    def validate_old_password(self, value: str) -> str:
-        if not self.context["request"].user.check_password(value):
-            raise serializers.ValidationError("The current password is incorrect.")
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_password"] != attrs["confirm_password"]:
@@ -273,12 +282,7 @@ class DeactivateAccountSerializer(serializers.Serializer):
     """DELETE /api/auth/profile/: the account's password, so a stolen access token alone cannot
     deactivate it."""
 
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-
-    def validate_password(self, value: str) -> str:
-        if not self.context["request"].user.check_password(value):
-            raise serializers.ValidationError("The password is incorrect.")
-        return value
+    password = OwnPasswordField(incorrect="The password is incorrect.")
 
 
 class AdminUserSerializer(EmailMixin, UsernameMixin, serializers.ModelSerializer):
