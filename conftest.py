@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AdminFactory, ClientFactory, FreelancerFactory
+from freelance_arena.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,16 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    # Tasks run in the test's process after the commit that queued them, whatever broker the
+    # environment names (REDIS_URL): the one test with a real worker sets its own.
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, False
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
 
 
 def bearer(user) -> str:
