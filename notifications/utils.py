@@ -31,6 +31,7 @@ from django.db.models.functions import Concat, Left, Length, Replace
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from .emails import emailed, queue_notification_emails
 from .models import Notification, NotificationType
 
 if TYPE_CHECKING:
@@ -181,13 +182,16 @@ def _insert_select(rows: QuerySet, *, deduplicate: bool = False, **columns: Any)
     if not _set_based(connection):
         # Only what differs per row is read back; constants go straight to the model.
         selected = _selected(rows.using(database), expressions)
-        return NotificationService.bulk_send(
+        inserted = NotificationService.bulk_send(
             (
                 Notification(**constants, **dict(zip(expressions, row, strict=True)))
                 for row in selected.iterator(chunk_size=BATCH_SIZE)
             ),
             deduplicate=deduplicate,
         )
+        if inserted:  # bulk_create stamps created_at itself: the rows lie between now and then
+            queue_notification_emails(**_fanout(values, now), created_to=timezone.now())
+        return inserted
 
     columns = {
         "id": _NewUUID(),
@@ -200,7 +204,19 @@ def _insert_select(rows: QuerySet, *, deduplicate: bool = False, **columns: Any)
     verb = "INSERT IGNORE" if deduplicate else "INSERT"
     with connection.cursor() as cursor:
         cursor.execute(f"{verb} INTO {quote(Notification._meta.db_table)} ({target}) {select_sql}", params)
-        return cursor.rowcount
+        inserted = cursor.rowcount
+    if inserted:
+        queue_notification_emails(**_fanout(values, now))
+    return inserted
+
+
+def _fanout(values: dict[str, Any], created_at) -> dict[str, Any]:
+    """What identifies the rows of one `_insert_select` for `queue_notification_emails`."""
+    return {
+        "notification_type": values["notification_type"],
+        "related_competition_id": values["related_competition_id"],
+        "created_from": created_at,
+    }
 
 
 def _selected(rows: QuerySet, columns: dict[str, Any]) -> QuerySet:
@@ -252,25 +268,29 @@ class NotificationService:
     @staticmethod
     def notify_proposal_received(competition: "Competition", proposal: "Proposal") -> Notification:
         """Tells the client a proposal arrived (without naming the freelancer: blind review)."""
-        return Notification.objects.create(
-            recipient_id=competition.client_id,
-            notification_type=NotificationType.PROPOSAL_RECEIVED,
-            title=_title(f"New proposal for {_quoted(competition.title)}"),
-            message=f"A new proposal, {_quoted(proposal.title)}, was submitted to your competition.",
-            related_competition_id=competition.pk,
-            related_proposal_id=proposal.pk,
+        return emailed(
+            Notification.objects.create(
+                recipient_id=competition.client_id,
+                notification_type=NotificationType.PROPOSAL_RECEIVED,
+                title=_title(f"New proposal for {_quoted(competition.title)}"),
+                message=f"A new proposal, {_quoted(proposal.title)}, was submitted to your competition.",
+                related_competition_id=competition.pk,
+                related_proposal_id=proposal.pk,
+            )
         )
 
     @staticmethod
     def notify_proposal_scored(proposal: "Proposal") -> Notification:
         """Tells the freelancer their proposal got a score (the score itself shows once CLOSED)."""
-        return Notification.objects.create(
-            recipient_id=proposal.freelancer_id,
-            notification_type=NotificationType.PROPOSAL_SCORED,
-            title=_title(f"Your proposal {_quoted(proposal.title)} was reviewed"),
-            message="The client reviewed your proposal. Scores and feedback are shown once the competition closes.",
-            related_competition_id=proposal.competition_id,
-            related_proposal_id=proposal.pk,
+        return emailed(
+            Notification.objects.create(
+                recipient_id=proposal.freelancer_id,
+                notification_type=NotificationType.PROPOSAL_SCORED,
+                title=_title(f"Your proposal {_quoted(proposal.title)} was reviewed"),
+                message="The client reviewed your proposal. Scores and feedback are shown once the competition closes.",
+                related_competition_id=proposal.competition_id,
+                related_proposal_id=proposal.pk,
+            )
         )
 
     @staticmethod
@@ -278,13 +298,15 @@ class NotificationService:
         """The winner (one INSERT) and every losing (non-withdrawn) freelancer (one INSERT … SELECT)."""
         from proposals.models import Proposal, ProposalStatus
 
-        Notification.objects.create(
-            recipient_id=winning_proposal.freelancer_id,
-            notification_type=NotificationType.PROPOSAL_ACCEPTED,
-            title=_title(f"You won {_quoted(competition.title)}"),
-            message="Your proposal was selected as the winner. Your payment is being prepared.",
-            related_competition_id=competition.pk,
-            related_proposal_id=winning_proposal.pk,
+        emailed(
+            Notification.objects.create(
+                recipient_id=winning_proposal.freelancer_id,
+                notification_type=NotificationType.PROPOSAL_ACCEPTED,
+                title=_title(f"You won {_quoted(competition.title)}"),
+                message="Your proposal was selected as the winner. Your payment is being prepared.",
+                related_competition_id=competition.pk,
+                related_proposal_id=winning_proposal.pk,
+            )
         )
         losers = (
             Proposal.objects.filter(competition_id=competition.pk)
@@ -303,12 +325,14 @@ class NotificationService:
 
     @staticmethod
     def notify_question_answered(question: "CompetitionQuestion") -> Notification:
-        return Notification.objects.create(
-            recipient_id=question.asked_by_id,
-            notification_type=NotificationType.QUESTION_ANSWERED,
-            title=_title(f"Your question on {_quoted(question.competition.title)} was answered"),
-            message=question.answer or "",
-            related_competition_id=question.competition_id,
+        return emailed(
+            Notification.objects.create(
+                recipient_id=question.asked_by_id,
+                notification_type=NotificationType.QUESTION_ANSWERED,
+                title=_title(f"Your question on {_quoted(question.competition.title)} was answered"),
+                message=question.answer or "",
+                related_competition_id=question.competition_id,
+            )
         )
 
     @staticmethod
@@ -352,12 +376,14 @@ class NotificationService:
 
     @staticmethod
     def notify_new_review(review: "Review") -> Notification:
-        return Notification.objects.create(
-            recipient_id=review.reviewee_id,
-            notification_type=NotificationType.NEW_REVIEW,
-            title=_title(f"New {review.rating}-star review on {_quoted(review.competition.title)}"),
-            message=review.comment if review.is_public else "You received a private review.",
-            related_competition_id=review.competition_id,
+        return emailed(
+            Notification.objects.create(
+                recipient_id=review.reviewee_id,
+                notification_type=NotificationType.NEW_REVIEW,
+                title=_title(f"New {review.rating}-star review on {_quoted(review.competition.title)}"),
+                message=review.comment if review.is_public else "You received a private review.",
+                related_competition_id=review.competition_id,
+            )
         )
 
     @staticmethod
