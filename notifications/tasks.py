@@ -4,6 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DEFAULT_DB_ALIAS
 
 from .emails import queue_notification_email
 from .models import Notification
@@ -23,7 +24,10 @@ def email_notifications(
 ) -> int:
     """Queues one e-mail per notification (of `ids`, or of the fan-out the other arguments name)
     whose recipient is active, has a verified address and keeps the type switched on."""
-    notifications = Notification.objects.filter(recipient__is_active=True, recipient__email_verified=True)
+    # The primary: queued right after the commit, the rows may not have reached a read replica yet.
+    notifications = Notification.objects.using(DEFAULT_DB_ALIAS).filter(
+        recipient__is_active=True, recipient__email_verified=True
+    )
     if ids is not None:
         notifications = notifications.filter(pk__in=ids)
     else:
