@@ -438,3 +438,18 @@ def test_signed_in_lifecycle_endpoints_are_throttled_per_account(as_user, freela
         assert as_user(freelancer).post(url, body).status_code in (200, 400)
 
     refused(as_user(freelancer).post(url, body, REMOTE_ADDR="10.9.9.9"), 429)
+
+
+# --- the verified-email permission (used by Part 2's funding and payout account) --------------------
+
+
+def test_has_verified_email_refuses_an_unverified_address_with_the_contracts_message(freelancer):
+    from types import SimpleNamespace
+
+    from accounts.permissions import HasVerifiedEmail
+
+    permission = HasVerifiedEmail()
+    assert permission.message == "Verify your email address first."
+    assert permission.has_permission(SimpleNamespace(user=freelancer), None) is False
+    freelancer.email_verified = True
+    assert permission.has_permission(SimpleNamespace(user=freelancer), None) is True
