@@ -1,13 +1,16 @@
 """Fixtures shared by every app's tests: a fixed cast of users and authenticated clients."""
 
+import logging
 import secrets
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AdminFactory, ClientFactory, FreelancerFactory
+from freelance_arena import tasks as task_queue
 from freelance_arena.celery import app as celery_app
 
 
@@ -35,13 +38,94 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks():
-    # Tasks run in the test's process after the commit that queued them, whatever broker the
-    # environment names (REDIS_URL): the one test with a real worker sets its own.
+def _task_queue(request, monkeypatch):
+    """Tasks run eagerly, in the test's process, whatever broker the environment names
+    (REDIS_URL); and only in tests that ask for `run_tasks`. Elsewhere a queued task is dropped,
+    as if a broker took it and no worker ran: the e-mails of registrations and notifications
+    then add no queries to the statement budgets of the other apps' tests."""
     saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, False
+    if "run_tasks" not in request.fixturenames:
+        monkeypatch.setattr(task_queue, "_publish", lambda task, kwargs: None)
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def run_tasks():
+    """Queued tasks run (eagerly, when the code's transaction commits); see `_task_queue`."""
+
+
+@pytest.fixture
+def committed(run_tasks, django_capture_on_commit_callbacks):
+    """`committed(call)`: runs `call()`, then what its commit runs (the tasks it queued, and
+    those they queue in turn), as a real commit would."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _commit_like_production(request, monkeypatch):
+    """On-commit callbacks (the domain events) run when the code under test commits, as in
+    production, although a `db` test runs inside a transaction that is never committed.
+
+    When the outermost atomic block the code opened exits cleanly, the callbacks it queued run
+    (a rolled-back block's were dropped by Django already); callbacks queued outside any block
+    of the code run at once, as in autocommit. Tests that inspect the queue themselves
+    (`django_capture_on_commit_callbacks`) and transactional tests (real commits) are left alone.
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in names or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    uses_db = "db" in names or marker is not None
+    if not uses_db or transactional or "django_capture_on_commit_callbacks" in names:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # the test's transaction is open from here
+    connection = connections[DEFAULT_DB_ALIAS]
+    base_depth = len(connection.savepoint_ids)
+
+    def run_queued() -> None:
+        while connection.run_on_commit:
+            _, func, robust = connection.run_on_commit.pop(0)
+            if robust:
+                try:
+                    func()
+                except Exception:  # as Django does for robust callbacks: logged, not raised
+                    logging.getLogger("django.db.backends.base").exception("on_commit callback failed")
+            else:
+                func()
+
+    original_on_commit = connection.on_commit
+
+    def on_commit(func, robust=False):
+        original_on_commit(func, robust)
+        if len(connection.savepoint_ids) <= base_depth and not connection.needs_rollback:
+            run_queued()
+
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        if (
+            exc_type is None
+            and (self.using or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS
+            and connection.in_atomic_block
+            and len(connection.savepoint_ids) == base_depth
+            and not connection.needs_rollback
+        ):
+            run_queued()
+        return result
+
+    monkeypatch.setattr(connection, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)
+    yield
 
 
 def bearer(user) -> str:

@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
-from . import services
+from freelance_arena.events import send_on_commit
+
+from . import events, services
 from .models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 
 
@@ -42,6 +44,11 @@ class CompetitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # business records are kept; cancel instead
+
+    def save_model(self, request, obj: Competition, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # An admin's edit changes a list card as the owner's does: the same event.
+        send_on_commit(events.competition_updated, Competition, competition=obj)
 
     def _bulk_change(self, request, queryset: QuerySet, new_status: str) -> None:
         changed, skipped = 0, []

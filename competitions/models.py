@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import user_is_admin
-from freelance_arena.models import TrackedFieldsMixin
 
 
 class CompetitionStatus(models.TextChoices):
@@ -66,7 +65,7 @@ class CompetitionQuerySet(models.QuerySet):
         return self.annotate(annotated_proposal_count=Coalesce(Subquery(counts), 0))
 
 
-class Competition(TrackedFieldsMixin, models.Model):
+class Competition(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,7 +106,6 @@ class Competition(TrackedFieldsMixin, models.Model):
     )
 
     objects = CompetitionQuerySet.as_manager()
-    tracked_fields = ("status",)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,20 +3,28 @@
 Each function is one transaction. Anything two requests can race on locks the competition row
 first (`select_for_update`) and re-reads its status under the lock, so the state machine of
 `COMPETITION_TRANSITIONS` holds under concurrency. Refusals are DRF ValidationErrors (400).
+
+A status changes in one place: `_move` (one row, locked) or `_move_many` (a bulk UPDATE); both
+ask the transition table. What follows a change (notifications, the list cache) listens to
+the event the service sends after commit (`competitions/events.py`).
 """
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from freelance_arena.events import send_on_commit
 from notifications.utils import NotificationService
+from payments.services import create_payout
+from proposals import services as proposal_services
 
-from . import list_cache
-from .models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
+from . import events
+from .models import COMPETITION_TRANSITIONS, Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 
 REMINDER_WINDOW = timedelta(hours=24)
 
@@ -60,6 +68,42 @@ def _refuse(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def _move(locked: Competition, new_status: str, *, now: datetime | None = None, **fields: Any) -> None:
+    """The one door for a competition's status: asks the transition table, stamps, saves.
+
+    `locked` must have been read under its row lock in this transaction. Extra `fields` (the
+    winner) are saved with the status. The caller sends the event.
+    """
+    if not locked.can_transition_to(new_status):
+        allowed = ", ".join(locked.allowed_transitions) or "none (final status)"
+        raise _refuse("status", f"Cannot change status from {locked.status} to {new_status}. Allowed: {allowed}.")
+    now = now or timezone.now()
+    locked.status = new_status
+    update_fields = ["status", "updated_at", *fields]
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if new_status == CompetitionStatus.OPEN and locked.published_at is None:
+        locked.published_at = now
+        update_fields.append("published_at")
+    locked.save(update_fields=update_fields)
+
+
+def _move_many(competitions: "models.QuerySet[Competition]", from_status: str, to_status: str, now: datetime) -> int:
+    """The bulk door: one UPDATE of every row of `competitions` still in `from_status`, stamping
+    `updated_at` with `now`; the same table as `_move` decides whether the move exists."""
+    if to_status not in COMPETITION_TRANSITIONS[from_status]:
+        raise ValueError(f"No competition transition from {from_status} to {to_status}")
+    return competitions.filter(status=from_status).update(status=to_status, updated_at=now)
+
+
+# The event each status change sends (a winner's CLOSED sends winner_selected instead).
+_STATUS_EVENTS = {
+    CompetitionStatus.OPEN: events.competition_opened,
+    CompetitionStatus.CANCELLED: events.competition_cancelled,
+    CompetitionStatus.CLOSED: events.competition_closed,
+}
+
+
 # --- Create, update, cancel ---------------------------------------------------------------------
 
 
@@ -80,6 +124,7 @@ def update_competition(*, competition: Competition, data: Mapping[str, Any], by)
         setattr(locked, name, data[name])
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
+        send_on_commit(events.competition_updated, Competition, competition=locked)
     return locked
 
 
@@ -88,25 +133,22 @@ def change_status(*, competition: Competition, new_status: str, by) -> Competiti
     """Moves a competition along COMPETITION_TRANSITIONS; anything else is a 400.
 
     DRAFT -> OPEN needs a submission deadline still in the future and publishes the
-    competition (published_at, first time only). Saved with save() so the post_save receiver
-    notifies bookmarkers when it becomes OPEN.
+    competition (published_at, first time only).
     """
     locked = _lock(competition)
-    if not locked.can_transition_to(new_status):
-        allowed = ", ".join(locked.allowed_transitions) or "none (final status)"
-        raise _refuse("status", f"Cannot change status from {locked.status} to {new_status}. Allowed: {allowed}.")
-    now = timezone.now()
-    if new_status == CompetitionStatus.OPEN and locked.submission_deadline <= now:
+    if (
+        new_status == CompetitionStatus.OPEN
+        and locked.can_transition_to(new_status)
+        and locked.submission_deadline <= timezone.now()
+    ):
         raise _refuse("status", "The submission deadline has passed: move it into the future before opening.")
-    locked.status = new_status
-    update_fields = ["status", "updated_at"]
-    if new_status == CompetitionStatus.OPEN and locked.published_at is None:
-        locked.published_at = now
-        update_fields.append("published_at")
-    locked.save(update_fields=update_fields)
-    if new_status == CompetitionStatus.CLOSED and locked.winner_id is None:
-        # Closed without a winner: the participants still learn it is over.
-        NotificationService.notify_competition_closed(locked)
+    _move(locked, new_status)
+    if new_status == CompetitionStatus.REVIEW:
+        send_on_commit(
+            events.review_started, Competition, competitions=Competition.objects.filter(pk=locked.pk), by_deadline=False
+        )
+    else:
+        send_on_commit(_STATUS_EVENTS[new_status], Competition, competition=locked)
     return locked
 
 
@@ -149,7 +191,7 @@ def answer_question(
         question.is_public = is_public
         update_fields.append("is_public")
     question.save(update_fields=update_fields)
-    NotificationService.notify_question_answered(question)
+    send_on_commit(events.question_answered, CompetitionQuestion, question=question)
     return question
 
 
@@ -180,11 +222,9 @@ def select_winner(*, competition: Competition, proposal, by) -> Competition:
 
     The competition row is locked first and its status re-read, so two selections (sequential or
     simultaneous) yield one winner and one PaymentRecord. The number of queries does not depend
-    on the number of proposals: losers are rejected by one UPDATE and notified by bulk inserts.
+    on the number of proposals: losers are rejected by one UPDATE and notified by one INSERT …
+    SELECT after the commit.
     """
-    from payments.models import PaymentRecord, PaymentStatus
-    from proposals.models import PROPOSAL_TRANSITIONS, Proposal, ProposalStatus
-
     with transaction.atomic():
         locked = _lock(competition)
         if locked.status != CompetitionStatus.REVIEW or not locked.can_transition_to(CompetitionStatus.CLOSED):
@@ -192,41 +232,10 @@ def select_winner(*, competition: Competition, proposal, by) -> Competition:
                 "non_field_errors",
                 f"A winner can only be selected while the competition is in REVIEW; it is {locked.status}.",
             )
-        winning = Proposal.objects.select_for_update().filter(pk=proposal.pk, competition_id=locked.pk).first()
-        if winning is None:
-            raise _refuse("proposal_id", "No proposal with this id belongs to this competition.")
-        if winning.status == ProposalStatus.WITHDRAWN:
-            raise _refuse("proposal_id", "A withdrawn proposal cannot win.")
-        if not winning.can_transition_to(ProposalStatus.ACCEPTED):
-            raise _refuse("proposal_id", f"A {winning.status} proposal cannot be accepted.")
-
-        now = timezone.now()
-        # Queryset updates on purpose: the proposal post_save receiver must not fire per row.
-        Proposal.objects.filter(pk=winning.pk).update(status=ProposalStatus.ACCEPTED, is_winner=True, updated_at=now)
-        rejectable = [status for status, targets in PROPOSAL_TRANSITIONS.items() if ProposalStatus.REJECTED in targets]
-        (
-            Proposal.objects.filter(competition_id=locked.pk, status__in=rejectable)
-            .exclude(pk=winning.pk)
-            .update(status=ProposalStatus.REJECTED, is_winner=False, updated_at=now)
-        )
-        winning.status = ProposalStatus.ACCEPTED
-        winning.is_winner = True
-
-        locked.winner_id = winning.freelancer_id
-        locked.winning_proposal = winning
-        locked.status = CompetitionStatus.CLOSED
-        locked.save(update_fields=["winner", "winning_proposal", "status", "updated_at"])
-
-        # save(), not bulk: PaymentRecord.save() computes the platform fee and the net amount.
-        PaymentRecord.objects.create(
-            competition=locked,
-            client_id=locked.client_id,
-            freelancer_id=winning.freelancer_id,
-            amount=winning.proposed_budget,
-            currency=locked.currency,
-            status=PaymentStatus.PENDING,
-        )
-        NotificationService.notify_winner_selected(locked, winning)
+        winning, losers = proposal_services.accept_winner(competition=locked, proposal_id=proposal.pk)
+        _move(locked, CompetitionStatus.CLOSED, winner_id=winning.freelancer_id, winning_proposal=winning)
+        create_payout(competition=locked, proposal=winning)
+        send_on_commit(events.winner_selected, Competition, competition=locked, proposal=winning, losers=losers)
     return locked
 
 
@@ -238,29 +247,33 @@ def close_expired(now: datetime | None = None) -> BatchCount:
 
     Two statements whatever the number of competitions: one UPDATE moves every due competition
     (read off the (status, submission_deadline) index), stamping `updated_at` with this run's
-    `now`; one INSERT … SELECT then notifies the participants of the competitions that carry
-    this stamp, i.e. exactly those this run moved. No id travels through Python.
+    `now`; after the commit, one INSERT … SELECT notifies the participants of the competitions
+    that carry this stamp, i.e. exactly those this run moved. No id travels through Python.
 
     Returns the number moved (with `.notifications`). Overlapping runs are safe: a second run's
     UPDATE waits for the rows the first holds, then re-reads them committed, no longer OPEN, and
-    moves nothing (it used to skip them with SKIP LOCKED; waiting a second for an owner's edit
-    is as safe and keeps it one statement); notifications carry a dedupe key anyway.
+    moves nothing; notifications carry a dedupe key anyway.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        # One UPDATE; it bypasses post_save, whose receiver only cares about changes to OPEN.
-        moved = Competition.objects.filter(status=CompetitionStatus.OPEN, submission_deadline__lte=now).update(
-            status=CompetitionStatus.REVIEW, updated_at=now
-        )
+        due = Competition.objects.filter(submission_deadline__lte=now)
+        moved = _move_many(due, CompetitionStatus.OPEN, CompetitionStatus.REVIEW, now)
         if not moved:
             return BatchCount(0, competitions=0, notifications=0)
-        list_cache.invalidate()
         # The stamp of this UPDATE: a save() stamps its own time, and `now` is microseconds.
         moved_now = Competition.objects.filter(
             status=CompetitionStatus.REVIEW, submission_deadline__lte=now, updated_at=now
         )
-        sent = NotificationService.notify_competitions_closed(moved_now, submissions_only=True)
-    return BatchCount(moved, competitions=moved, notifications=sent)
+        delivery = send_on_commit(events.review_started, Competition, competitions=moved_now, by_deadline=True)
+    return BatchCount(moved, competitions=moved, notifications=delivery.total())
+
+
+def bookmarks_to_remind(competitions: "models.QuerySet[Competition]") -> "models.QuerySet[CompetitionBookmark]":
+    """Bookmarks of `competitions` whose user has not submitted a proposal there."""
+    from proposals.models import Proposal
+
+    submitted = Proposal.objects.filter(competition_id=OuterRef("competition_id"), freelancer_id=OuterRef("user_id"))
+    return CompetitionBookmark.objects.filter(competition__in=competitions).exclude(Exists(submitted))
 
 
 def remind_deadlines(now: datetime | None = None) -> BatchCount:
@@ -278,5 +291,5 @@ def remind_deadlines(now: datetime | None = None) -> BatchCount:
         submission_deadline__lte=now + REMINDER_WINDOW,
     )
     found = due.count()
-    sent = NotificationService.notify_deadline_approaching(due) if found else 0
+    sent = NotificationService.notify_deadline_approaching(bookmarks_to_remind(due)) if found else 0
     return BatchCount(sent, competitions=found, notifications=sent)

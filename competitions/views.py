@@ -243,7 +243,7 @@ class CompetitionStatusView(CompetitionNestedMixin, generics.GenericAPIView):
     @extend_schema(request=CompetitionStatusSerializer, responses=CompetitionDetailSerializer)
     def post(self, request: Request, pk) -> Response:
         competition = self.get_competition()
-        serializer = CompetitionStatusSerializer(data=request.data, context={"competition": competition})
+        serializer = CompetitionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         competition = services.change_status(
             competition=competition, new_status=serializer.validated_data["status"], by=request.user

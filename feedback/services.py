@@ -5,8 +5,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
 from competitions.models import Competition, CompetitionStatus
+from freelance_arena.events import send_on_commit
 from proposals.models import Proposal
 
+from . import events
 from .models import Review, ReviewType, UserRating
 
 RATING_MIN, RATING_MAX = 1, 5
@@ -51,7 +53,7 @@ def create_review(*, reviewer, competition: Competition, rating: int, comment: s
             # The savepoint keeps the transaction usable when the unique index refuses a
             # concurrent duplicate that passed the check above at the same moment.
             with transaction.atomic():
-                return Review.objects.create(
+                review = Review.objects.create(
                     reviewer=reviewer,
                     reviewee_id=reviewee_id,
                     competition=competition,
@@ -64,6 +66,8 @@ def create_review(*, reviewer, competition: Competition, rating: int, comment: s
             if _already_reviewed(reviewer_id=reviewer.pk, competition_id=competition.pk):
                 raise ValidationError({"non_field_errors": [DUPLICATE_MESSAGE]}) from None
             raise
+        send_on_commit(events.review_posted, Review, review=review)
+    return review
 
 
 def recompute_ratings(user_ids) -> None:

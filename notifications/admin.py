@@ -10,11 +10,11 @@ from .services import mark_queryset_read
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "notification_type", "title", "is_read", "created_at"]
     list_filter = ["is_read", "notification_type", "created_at"]
-    search_fields = ["title", "message", "recipient__username", "recipient__email"]
+    search_fields = ["params", "recipient__username", "recipient__email"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient"]
-    readonly_fields = ["read_at", "created_at", "dedupe_key"]
+    readonly_fields = ["title", "message", "read_at", "created_at", "dedupe_key"]
     actions = ["mark_all_read"]
 
     @admin.action(description="Mark selected notifications as read", permissions=["change"])

@@ -26,7 +26,8 @@ def queue_notification_emails(
 ) -> None:
     """Queues the e-mails of the notifications with `ids`, or of a fan-out's rows: those of
     `notification_type` created between `created_from` and `created_to` (for one competition when
-    it is a constant). Arguments that are SQL expressions (a per-row value) are left out."""
+    it is a constant). Arguments that are SQL expressions (a per-row value) are left out: the
+    batch's one created_at still tells its rows apart."""
     from freelance_arena.tasks import enqueue
 
     from .tasks import email_notifications
@@ -37,8 +38,8 @@ def queue_notification_emails(
     if ids is not None:
         enqueue(email_notifications, ids=[str(pk) for pk in ids])
         return
-    if created_from is None or constant(notification_type) is None:
-        raise ValueError("A fan-out is identified by its notification type and creation time")
+    if created_from is None:
+        raise ValueError("A fan-out is identified by its creation time")
     enqueue(
         email_notifications,
         notification_type=constant(notification_type),

@@ -32,10 +32,11 @@ def email_notifications(
         notifications = notifications.filter(pk__in=ids)
     else:
         notifications = notifications.filter(
-            notification_type=notification_type,
             created_at__gte=datetime.fromisoformat(created_from),
             created_at__lte=datetime.fromisoformat(created_to),
         )
+        if notification_type is not None:
+            notifications = notifications.filter(notification_type=notification_type)
         if related_competition_id is not None:
             notifications = notifications.filter(related_competition_id=related_competition_id)
     notifications = (

@@ -1,6 +1,6 @@
-"""Payment status changes: the admin-driven state machine, safe under concurrent updates."""
+"""Payments: the winner's record, created at the award, and the admin-driven state machine,
+safe under concurrent updates. `update_payment_status` is the one door for a payment's status."""
 
-import logging
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -8,12 +8,25 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from accounts.models import user_is_admin
+from freelance_arena.events import send_on_commit
 
+from . import events
 from .models import PaymentRecord, PaymentStatus
 
-logger = logging.getLogger(__name__)
-
 DUPLICATE_REFERENCE_MESSAGE = "Another payment already has this transaction reference."
+
+
+def create_payout(*, competition, proposal) -> PaymentRecord:
+    """The winner's PENDING payment, inside select-winner's transaction; save() (not bulk)
+    computes the platform fee and the net amount."""
+    return PaymentRecord.objects.create(
+        competition=competition,
+        client_id=competition.client_id,
+        freelancer_id=proposal.freelancer_id,
+        amount=proposal.proposed_budget,
+        currency=competition.currency,
+        status=PaymentStatus.PENDING,
+    )
 
 
 def update_payment_status(
@@ -62,5 +75,5 @@ def update_payment_status(
             if PaymentRecord.objects.filter(transaction_reference=reference).exclude(pk=payment.pk).exists():
                 raise ValidationError({"transaction_reference": [DUPLICATE_REFERENCE_MESSAGE]}) from None
             raise
-    logger.info("Payment %s: %s -> %s by %s", payment.pk, old_status, new_status, by.pk)
+        send_on_commit(events.payment_status_changed, PaymentRecord, payment=payment, old_status=old_status, by=by)
     return payment

@@ -13,7 +13,6 @@ from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
 from accounts.models import Role, user_is_admin
-from freelance_arena.models import TrackedFieldsMixin
 
 
 class ProposalStatus(models.TextChoices):
@@ -62,7 +61,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.none()
 
 
-class Proposal(TrackedFieldsMixin, models.Model):
+class Proposal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     competition = models.ForeignKey("competitions.Competition", on_delete=models.CASCADE, related_name="proposals")
     freelancer = models.ForeignKey(
@@ -86,7 +85,6 @@ class Proposal(TrackedFieldsMixin, models.Model):
     is_winner = models.BooleanField(default=False)
 
     objects = ProposalQuerySet.as_manager()
-    tracked_fields = ("client_score", "client_note")
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,20 +5,34 @@ proposal row second, the same order select-winner uses, so a withdrawal or a sco
 interleave with the selection of a winner (and the two never deadlock). On MySQL the lock on
 the competition row is also what makes "max_proposals not reached" hold under concurrency:
 submissions to one competition count its proposals one after the other.
+
+A status changes in one place: `_move` (one locked row) or `_move_many` (a bulk UPDATE), both
+asking `PROPOSAL_TRANSITIONS`. Notifications and the list cache follow the events sent after
+commit (`proposals/events.py`).
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from competitions.models import Competition, CompetitionStatus
+from freelance_arena.events import send_on_commit
 
+from . import events
 from .files import CheckedUpload
-from .models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus, private_storage
+from .models import (
+    PROPOSAL_TRANSITIONS,
+    Proposal,
+    ProposalAttachment,
+    ProposalRevision,
+    ProposalStatus,
+    private_storage,
+)
+from .permissions import require_client_of, require_freelancer_of
 
 UNIQUE_CONSTRAINT = "proposal_unique_competition_freelancer"
 EDITABLE_FIELDS = ("title", "description", "proposed_budget", "estimated_duration", "submission_note")
@@ -36,9 +50,39 @@ def _lock(proposal: Proposal) -> Proposal:
     return locked
 
 
-def _require_owner(proposal: Proposal, user, action: str) -> None:
-    if proposal.freelancer_id != user.pk:
-        raise PermissionDenied(f"Only the freelancer who submitted this proposal can {action}.")
+def _move(locked: Proposal, new_status: str, **fields: Any) -> None:
+    """The one door for a proposal's status: asks the transition table, saves the status (and
+    `fields`) with it. `locked` was read under its row lock in this transaction."""
+    if not locked.can_transition_to(new_status):
+        raise ValidationError({"non_field_errors": [f"A {locked.status} proposal cannot become {new_status}."]})
+    locked.status = new_status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "updated_at", *fields])
+
+
+def _move_many(proposals: QuerySet[Proposal], to_status: str, **fields: Any) -> int:
+    """The bulk door: one UPDATE of those of `proposals` whose status may move to `to_status`."""
+    movable = [status for status, targets in PROPOSAL_TRANSITIONS.items() if to_status in targets]
+    return proposals.filter(status__in=movable).update(status=to_status, updated_at=timezone.now(), **fields)
+
+
+def accept_winner(*, competition: Competition, proposal_id: Any) -> tuple[Proposal, QuerySet[Proposal]]:
+    """Inside select-winner's transaction (the competition row already locked): the proposal
+    becomes ACCEPTED and the winner, every other one that can be REJECTED is, by one UPDATE.
+    Returns the winning proposal and the losers to notify (the other active proposals)."""
+    winning = Proposal.objects.select_for_update().filter(pk=proposal_id, competition_id=competition.pk).first()
+    if winning is None:
+        raise ValidationError({"proposal_id": ["No proposal with this id belongs to this competition."]})
+    if winning.status == ProposalStatus.WITHDRAWN:
+        raise ValidationError({"proposal_id": ["A withdrawn proposal cannot win."]})
+    if not winning.can_transition_to(ProposalStatus.ACCEPTED):
+        raise ValidationError({"proposal_id": [f"A {winning.status} proposal cannot be accepted."]})
+    winning.competition = competition
+    _move(winning, ProposalStatus.ACCEPTED, is_winner=True)
+    others = Proposal.objects.filter(competition_id=competition.pk).exclude(pk=winning.pk)
+    _move_many(others, ProposalStatus.REJECTED, is_winner=False)
+    return winning, others.active()
 
 
 def _require_editable(proposal: Proposal, action: str) -> None:
@@ -101,8 +145,9 @@ def submit_proposal(
             # One proposal per freelancer and competition, a withdrawn one included: the unique
             # constraint refuses the INSERT (answered below), no SELECT needs to ask first.
             proposal = Proposal(competition=competition, freelancer=freelancer, **data)
-            proposal.save()  # post_save notifies the client (PROPOSAL_RECEIVED)
+            proposal.save()
             attachments = _store_attachments(proposal, files, stored)
+            send_on_commit(events.proposal_submitted, Proposal, proposal=proposal)
     except IntegrityError as exc:
         _discard_files(stored)
         if UNIQUE_CONSTRAINT in str(exc):
@@ -135,7 +180,7 @@ def update_proposal(*, proposal: Proposal, by, data: dict[str, Any], revision_no
     """Applies an edit and records it as the next ProposalRevision."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_owner(proposal, by, "edit it")
+        require_freelancer_of(proposal, by, "edit it")
         _require_editable(proposal, "be edited")
         changed = []
         for field in EDITABLE_FIELDS:
@@ -160,7 +205,7 @@ def withdraw_proposal(*, proposal: Proposal, by) -> Proposal:
     """SUBMITTED -> WITHDRAWN while the competition is OPEN or REVIEW (the row is kept)."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_owner(proposal, by, "withdraw it")
+        require_freelancer_of(proposal, by, "withdraw it")
         if not proposal.can_transition_to(ProposalStatus.WITHDRAWN):
             raise ValidationError({"non_field_errors": [f"A {proposal.status} proposal cannot be withdrawn."]})
         if proposal.competition.status not in REVIEWABLE_COMPETITION_STATUSES:
@@ -171,8 +216,8 @@ def withdraw_proposal(*, proposal: Proposal, by) -> Proposal:
                     ]
                 }
             )
-        proposal.status = ProposalStatus.WITHDRAWN
-        proposal.save(update_fields=["status", "updated_at"])
+        _move(proposal, ProposalStatus.WITHDRAWN)
+        send_on_commit(events.proposal_withdrawn, Proposal, proposal=proposal)
     return proposal
 
 
@@ -181,7 +226,7 @@ def add_attachment(*, proposal: Proposal, by, upload: CheckedUpload, description
     try:
         with transaction.atomic():
             proposal = _lock(proposal)
-            _require_owner(proposal, by, "add files to it")
+            require_freelancer_of(proposal, by, "add files to it")
             _require_editable(proposal, "take new files")
             attachment = ProposalAttachment(
                 proposal=proposal,
@@ -203,7 +248,7 @@ def delete_attachment(*, proposal: Proposal, attachment_id: Any, by) -> None:
     """Deletes the row now and the stored file once the deletion is committed."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_owner(proposal, by, "remove its files")
+        require_freelancer_of(proposal, by, "remove its files")
         try:
             attachment = proposal.attachments.get(pk=attachment_id)
         except (ProposalAttachment.DoesNotExist, ValueError):
@@ -217,23 +262,27 @@ def delete_attachment(*, proposal: Proposal, attachment_id: Any, by) -> None:
 def score_proposal(*, proposal: Proposal, by, client_score: int, client_note: Any = ...) -> Proposal:
     """The client's 1-5 score and note; a SUBMITTED proposal moves to UNDER_REVIEW.
 
-    `client_note` left out keeps the current note. save() lets the post_save signal notify the
-    freelancer when the score or the note changed.
+    `client_note` left out keeps the current note. The freelancer is told (proposal_scored)
+    only when the score or the note changed.
     """
     with transaction.atomic():
         proposal = _lock(proposal)
-        if proposal.competition.client_id != by.pk:
-            raise PermissionDenied("Only the competition's owner can score its proposals.")
+        require_client_of(proposal.competition, by, "score its proposals")
         if proposal.competition.status not in REVIEWABLE_COMPETITION_STATUSES:
             raise ValidationError(
                 {"non_field_errors": [f"Proposals of a {proposal.competition.status} competition cannot be scored."]}
             )
-        if proposal.status == ProposalStatus.SUBMITTED and proposal.can_transition_to(ProposalStatus.UNDER_REVIEW):
-            proposal.status = ProposalStatus.UNDER_REVIEW
-        elif proposal.status != ProposalStatus.UNDER_REVIEW:
+        if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW):
             raise ValidationError({"non_field_errors": [f"A {proposal.status} proposal cannot be scored."]})
-        proposal.client_score = client_score
-        if client_note is not ...:
-            proposal.client_note = client_note
-        proposal.save()
+        note = proposal.client_note if client_note is ... else client_note
+        changed = (proposal.client_score, proposal.client_note) != (client_score, note)
+        fields = {"client_score": client_score, "client_note": note}
+        if proposal.status == ProposalStatus.SUBMITTED:
+            _move(proposal, ProposalStatus.UNDER_REVIEW, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(proposal, name, value)
+            proposal.save(update_fields=[*fields, "updated_at"])
+        if changed:
+            send_on_commit(events.proposal_scored, Proposal, proposal=proposal)
     return proposal

@@ -1,20 +1,20 @@
-"""Proposal signal receivers: they connect to NotificationService, nothing more."""
+"""Proposal event receivers: who is told what when a proposal or its competition moves."""
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from notifications.utils import NotificationService
 
+from . import events
 from .models import Proposal
 
 
-@receiver(post_save, sender=Proposal, dispatch_uid="proposal_received_or_scored")
-def notify_on_proposal_saved(sender, instance: Proposal, created: bool, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return  # fixtures load rows, they do not submit proposals
-    if created:
-        NotificationService.notify_proposal_received(instance.competition, instance)
-    elif instance.client_score is not None and (
-        instance.tracked_changed("client_score") or instance.tracked_changed("client_note")
-    ):
-        NotificationService.notify_proposal_scored(instance)
+@receiver(events.proposal_submitted, dispatch_uid="proposal_submitted_notify_client")
+def notify_client(sender, proposal: Proposal, **kwargs) -> int:
+    NotificationService.notify_proposal_received(proposal.competition, proposal)
+    return 1
+
+
+@receiver(events.proposal_scored, dispatch_uid="proposal_scored_notify_freelancer")
+def notify_freelancer_scored(sender, proposal: Proposal, **kwargs) -> int:
+    NotificationService.notify_proposal_scored(proposal)
+    return 1

@@ -9,7 +9,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,6 +23,7 @@ from freelance_arena.utils import success_response
 
 from . import services
 from .models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus, private_storage
+from .permissions import require_client_of, require_freelancer_of
 from .serializers import (
     ClientProposalListSerializer,
     ClientScoreSerializer,
@@ -127,8 +128,7 @@ class CompetitionProposalsView(generics.ListAPIView):
             return Proposal.objects.none()
         user = self.request.user
         competition = get_object_or_404(Competition.objects.visible_to(user), pk=self.kwargs["competition_id"])
-        if competition.client_id != user.pk:
-            raise PermissionDenied("Only the competition's owner can list its proposals.")
+        require_client_of(competition, user, "list its proposals")
         return Proposal.objects.for_client(user).filter(competition=competition)
 
 
@@ -145,8 +145,7 @@ class ProposalDetailView(ProposalVisibleMixin, generics.GenericAPIView):
 
     def _update(self, request: Request, partial: bool) -> Response:
         proposal = self.get_object()
-        if proposal.freelancer_id != request.user.pk:
-            raise PermissionDenied("Only the freelancer who submitted this proposal can edit it.")
+        require_freelancer_of(proposal, request.user, "edit it")
         serializer = ProposalUpdateSerializer(proposal, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -169,8 +168,7 @@ class ProposalDetailView(ProposalVisibleMixin, generics.GenericAPIView):
 
 
 def _withdraw(proposal: Proposal, request: Request) -> Proposal:
-    if proposal.freelancer_id != request.user.pk:
-        raise PermissionDenied("Only the freelancer who submitted this proposal can withdraw it.")
+    require_freelancer_of(proposal, request.user, "withdraw it")
     ProposalWithdrawSerializer(proposal, data={}).is_valid(raise_exception=True)
     return services.withdraw_proposal(proposal=proposal, by=request.user)
 
@@ -199,8 +197,7 @@ class AddAttachmentView(ProposalVisibleMixin, generics.GenericAPIView):
     )
     def post(self, request: Request, pk) -> Response:
         proposal = self.get_object()
-        if proposal.freelancer_id != request.user.pk:
-            raise PermissionDenied("Only the freelancer who submitted this proposal can add files to it.")
+        require_freelancer_of(proposal, request.user, "add files to it")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = services.add_attachment(
@@ -221,8 +218,7 @@ class DeleteAttachmentView(ProposalVisibleMixin, generics.GenericAPIView):
     @extend_schema(responses={200: None})
     def delete(self, request: Request, pk, attachment_id) -> Response:
         proposal = self.get_object()
-        if proposal.freelancer_id != request.user.pk:
-            raise PermissionDenied("Only the freelancer who submitted this proposal can remove its files.")
+        require_freelancer_of(proposal, request.user, "remove its files")
         services.delete_attachment(proposal=proposal, attachment_id=attachment_id, by=request.user)
         return success_response(None, "Attachment deleted.")
 
@@ -267,8 +263,7 @@ class ScoreProposalView(ProposalVisibleMixin, generics.GenericAPIView):
     @extend_schema(request=ClientScoreSerializer, responses=ProposalDetailSerializer)
     def post(self, request: Request, pk) -> Response:
         proposal = self.get_object()
-        if proposal.competition.client_id != request.user.pk:
-            raise PermissionDenied("Only the competition's owner can score its proposals.")
+        require_client_of(proposal.competition, request.user, "score its proposals")
         serializer = self.get_serializer(data=request.data, context={"request": request, "proposal": proposal})
         serializer.is_valid(raise_exception=True)
         proposal = services.score_proposal(

@@ -40,17 +40,6 @@ def _frontend(settings):
     settings.FRONTEND_URL = FRONTEND
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`committed(call)`: runs the request, then what its commit would run (the queued tasks)."""
-
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
 def ok(response, status_code: int = 200):
     assert response.status_code == status_code, response.content
     body = response.json()

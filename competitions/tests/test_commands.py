@@ -190,9 +190,11 @@ def test_a_new_bookmarker_is_reminded_on_the_next_run(closing_soon):
 
 def test_reminder_dedupe_holds_even_when_the_existence_check_is_bypassed(closing_soon):
     """Two overlapping runs both pass the NOT EXISTS check; the unique dedupe key still wins."""
+    from competitions.models import Competition
     from notifications.utils import NotificationService
 
-    NotificationService.notify_deadline_approaching([closing_soon])
+    due = Competition.objects.filter(pk=closing_soon.pk)
+    NotificationService.notify_deadline_approaching(services.bookmarks_to_remind(due))
     Notification.objects.update(notification_type=NotificationType.COMPETITION_OPENED)  # hide it from the check
-    NotificationService.notify_deadline_approaching([closing_soon])
+    NotificationService.notify_deadline_approaching(services.bookmarks_to_remind(due))
     assert Notification.objects.count() == 1

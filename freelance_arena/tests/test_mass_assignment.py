@@ -286,17 +286,6 @@ def test_change_password_changes_only_the_callers_password(as_user, freelancer, 
     assert other_freelancer.check_password(TEST_PASSWORD)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`committed(call)`: the request, then what its commit runs (the queued e-mail tasks)."""
-
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
 def token_of(message) -> str:
     return next(line for line in message.body.splitlines() if line.startswith("Token: ")).removeprefix("Token: ")
 

@@ -768,8 +768,7 @@ def _notifications_of_charlie(cast) -> None:
             Notification(
                 recipient=cast.charlie,
                 notification_type=NotificationType.PROPOSAL_SCORED,
-                title=f"Scored {i}",
-                message="Your proposal was scored.",
+                params={"text": [f"Scored {i}", "Your proposal was scored."]},
                 related_competition_id=uuid.uuid4(),
                 related_proposal_id=uuid.uuid4(),
             )
@@ -779,15 +778,16 @@ def _notifications_of_charlie(cast) -> None:
             Notification(
                 recipient=cast.charlie,
                 notification_type=NotificationType.NEW_REVIEW,
-                title=f"Review {i}",
-                message="You were reviewed.",
+                params={"text": [f"Review {i}", "You were reviewed."]},
                 is_read=True,
                 read_at=now,
             )
             for i in range(ROWS)
         ]
         + [
-            Notification(recipient=cast.dana, notification_type=NotificationType.NEW_REVIEW, title="x", message="y")
+            Notification(
+                recipient=cast.dana, notification_type=NotificationType.NEW_REVIEW, params={"text": ["x", "y"]}
+            )
             for _ in range(20)
         ]
     )

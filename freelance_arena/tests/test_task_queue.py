@@ -25,6 +25,8 @@ from accounts.tests.factories import FreelancerFactory
 from freelance_arena import tasks
 from freelance_arena.celery import app as celery_app
 
+pytestmark = pytest.mark.usefixtures("run_tasks")
+
 BROKER_URL = "redis://127.0.0.1:6379/2"
 REGISTER = "/api/auth/register/"
 NEWCOMER = {"email": "newcomer@example.com", "username": "newcomer", "password": "a-Strong-pass-42", "role": "CLIENT"}

@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import ClientFactory, FreelancerFactory
-from competitions.models import CompetitionStatus
+from competitions.models import CompetitionBookmark, CompetitionStatus
 from competitions.tests.factories import CompetitionBookmarkFactory, CompetitionFactory
-from notifications import utils
 from notifications.models import Notification, NotificationPreference, NotificationType
 from notifications.tasks import email_notifications
+from notifications.tests.factories import NotificationFactory
 from notifications.utils import NotificationService
-from proposals.models import ProposalStatus
+from proposals.models import Proposal, ProposalStatus
 from proposals.tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,6 @@ FRONTEND = "https://app.example.test"
 @pytest.fixture(autouse=True)
 def _frontend(settings):
     settings.FRONTEND_URL = FRONTEND
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
 
 
 def verified(factory=FreelancerFactory, **kwargs):
@@ -100,8 +91,9 @@ def test_select_winner_emails_the_winner_and_the_losers_who_want_it(
 
 def test_the_request_runs_no_query_for_the_emails(review_world, django_capture_on_commit_callbacks):
     competition, winning = review_world
+    losers = Proposal.objects.filter(competition=competition).active().exclude(pk=winning.pk)
     with django_capture_on_commit_callbacks() as queued, CaptureQueriesContext(connection) as queries:
-        NotificationService.notify_winner_selected(competition, winning)
+        NotificationService.notify_winner_selected(competition, winning, losers)
 
     # The winner's INSERT and the losers' INSERT … SELECT; the selection is the task's.
     assert len(queries) == 2, [query["sql"] for query in queries.captured_queries]
@@ -130,9 +122,7 @@ def test_an_unverified_address_gets_no_notification_email(committed, mailoutbox)
     assert mailoutbox == []
 
 
-@pytest.mark.parametrize("set_based", [True, False], ids=["insert-select", "portable"])
-def test_cron_fan_out_emails_opted_in_participants_once(committed, mailoutbox, monkeypatch, set_based):
-    monkeypatch.setattr(utils, "_set_based", lambda connection: set_based)
+def test_cron_fan_out_emails_opted_in_participants_once(committed, mailoutbox):
     past = timezone.now() - timedelta(minutes=1)
     competitions = [CompetitionFactory(submission_deadline=past) for _ in range(2)]
     opted_in = [verified(email=f"in{n}@example.com") for n in range(2)]
@@ -142,9 +132,7 @@ def test_cron_fan_out_emails_opted_in_participants_once(committed, mailoutbox, m
         ProposalFactory(competition=competition, freelancer=user)
         ProposalFactory(competition=competition, freelancer=verified())  # not opted in
     # An older notification of the same type is not e-mailed again by this run.
-    Notification.objects.create(
-        recipient=opted_in[0], notification_type=NotificationType.COMPETITION_CLOSED, title="Old", message="Old"
-    )
+    NotificationFactory(recipient=opted_in[0], notification_type=NotificationType.COMPETITION_CLOSED)
 
     committed(lambda: call_command("close_expired_competitions", stdout=open("/dev/null", "w")))  # noqa: SIM115
     committed(lambda: call_command("close_expired_competitions", stdout=open("/dev/null", "w")))  # noqa: SIM115
@@ -162,7 +150,8 @@ def test_bookmark_fan_out_of_one_competition_is_not_mixed_with_another(committed
     CompetitionBookmarkFactory(competition=mine, user=user)
     CompetitionBookmarkFactory(competition=other, user=user)
 
-    committed(lambda: NotificationService.notify_competition_opened(mine))
+    bookmarks = CompetitionBookmark.objects.filter(competition=mine)
+    committed(lambda: NotificationService.notify_competition_opened(mine, bookmarks))
 
     (message,) = mailoutbox
     assert f"/competitions/{mine.pk}" in message.body
@@ -170,9 +159,7 @@ def test_bookmark_fan_out_of_one_competition_is_not_mixed_with_another(committed
 
 def test_the_task_selects_by_ids(committed, mailoutbox):
     user = verified(email="ids@example.com")
-    notification = Notification.objects.create(
-        recipient=user, notification_type=NotificationType.PROPOSAL_ACCEPTED, title="Won", message="Well done."
-    )
+    notification = NotificationFactory(recipient=user, notification_type=NotificationType.PROPOSAL_ACCEPTED)
     result = committed(lambda: email_notifications.apply(kwargs={"ids": [str(notification.pk)]}))
     assert result.get() == 1
     assert recipients(mailoutbox) == ["ids@example.com"]

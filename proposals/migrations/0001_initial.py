@@ -2,7 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import freelance_arena.models
 import proposals.models
 import uuid
 from django.conf import settings
@@ -40,7 +39,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-created_at'],
             },
-            bases=(freelance_arena.models.TrackedFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ProposalAttachment',

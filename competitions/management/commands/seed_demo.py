@@ -784,12 +784,12 @@ class Command(BaseCommand):
                     kind = rng.choice(types)
                     created = self._past(180)
                     read = rng.random() < 0.6
+                    heading = f"{kind.label}: {rng.choice(ADJECTIVES)} {rng.choice(THINGS)}"
                     yield Notification(
                         id=ids.take(),
                         recipient_id=recipient,
                         notification_type=kind,
-                        title=f"{kind.label}: {rng.choice(ADJECTIVES)} {rng.choice(THINGS)}",
-                        message=make_text(rng, 1),
+                        params={"text": [heading, make_text(rng, 1)]},
                         is_read=read,
                         read_at=(created + timedelta(hours=rng.uniform(0, 72)) if read else None),
                         related_competition_id=cid,

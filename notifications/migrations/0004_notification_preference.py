@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('notifications', '0002_ascending_list_indexes'),
+        ('notifications', '0003_params_instead_of_text'),
     ]
 
     operations = [
