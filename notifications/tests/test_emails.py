@@ -163,3 +163,28 @@ def test_the_task_selects_by_ids(committed, mailoutbox):
     result = committed(lambda: email_notifications.apply(kwargs={"ids": [str(notification.pk)]}))
     assert result.get() == 1
     assert recipients(mailoutbox) == ["ids@example.com"]
+
+
+def test_without_a_broker_the_emails_add_statements_that_do_not_grow_with_the_recipients(
+    as_user, committed, mailoutbox
+):
+    """Eager mode (no broker): the tasks run in the request's process after the commit; their
+    statements are one SELECT per notification batch, whatever the number of e-mails."""
+
+    def select_winner_statements(losers: int) -> int:
+        owner = verified(ClientFactory)
+        competition = CompetitionFactory(client=owner, status=CompetitionStatus.REVIEW)
+        winning = ProposalFactory(competition=competition, freelancer=verified())
+        for _ in range(losers):
+            ProposalFactory(competition=competition, freelancer=verified())
+        url = f"/api/competitions/{competition.pk}/select-winner/"
+        client = as_user(owner)
+        with CaptureQueriesContext(connection) as queries:
+            response = committed(lambda: client.post(url, {"proposal_id": str(winning.pk)}))
+        assert response.status_code == 200, response.content
+        return len(queries)
+
+    few, many = select_winner_statements(2), select_winner_statements(12)
+
+    assert few == many
+    assert len(mailoutbox) == 3 + 13  # every winner and loser of both, all verified, types on
