@@ -442,3 +442,15 @@ def test_has_verified_email_refuses_an_unverified_address_with_the_contracts_mes
     assert permission.has_permission(SimpleNamespace(user=freelancer), None) is False
     freelancer.email_verified = True
     assert permission.has_permission(SimpleNamespace(user=freelancer), None) is True
+
+
+def test_one_reset_email_per_address_per_minute_whatever_the_client(api_client, committed, freelancer, mailoutbox):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for address in ("10.1.0.1", "10.1.0.2"):
+            ok(committed(lambda a=address: api_client.post(RESET, {"email": freelancer.email}, REMOTE_ADDR=a)))
+    assert len(mailoutbox) == 1
+    # the cache entry expires: a minute later the next request sends again
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        ok(reset_request(api_client, committed, freelancer.email))
+    assert len(mailoutbox) == 2
