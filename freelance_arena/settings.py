@@ -360,7 +360,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FreelanceArena <no-reply@loc
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"  # never used by eager tasks; Celery's default would be AMQP
+    # Never used by eager tasks; Celery's default would be AMQP on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False  # an eager task's failure is logged, never the request's error
 CELERY_TASK_IGNORE_RESULT = True  # nothing reads results: no result backend
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-send leaves the message for another one
