@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AdminFactory, ClientFactory, FreelancerFactory
+from freelance_arena import tasks as task_queue
+from freelance_arena.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +35,37 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _task_queue(request, monkeypatch):
+    """Tasks run eagerly, in the test's process, whatever broker the environment names
+    (REDIS_URL); and only in tests that ask for `run_tasks`. Elsewhere a queued task is dropped,
+    as if a broker took it and no worker ran: the e-mails of registrations and notifications
+    then add no queries to the statement budgets of the other apps' tests."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, False
+    if "run_tasks" not in request.fixturenames:
+        monkeypatch.setattr(task_queue, "_publish", lambda task, kwargs: None)
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def run_tasks():
+    """Queued tasks run (eagerly, when the code's transaction commits); see `_task_queue`."""
+
+
+@pytest.fixture
+def committed(run_tasks, django_capture_on_commit_callbacks):
+    """`committed(call)`: runs `call()`, then what its commit runs (the tasks it queued, and
+    those they queue in turn), as a real commit would."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
 
 
 @pytest.fixture(autouse=True)

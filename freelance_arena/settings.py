@@ -94,7 +94,8 @@ ROOT_URLCONF = "freelance_arena.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide templates: the e-mails (templates/emails/).
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -329,6 +330,52 @@ SPECTACULAR_SETTINGS = {
         "freelance_arena.schema.wrap_in_envelope",
     ],
 }
+
+# --- E-mail and the task queue ------------------------------------------------------------------
+
+# The SPA that e-mailed links point at: {FRONTEND_URL}/verify-email?token=…,
+# {FRONTEND_URL}/reset-password?uid=…&token=….
+FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
+# How long a verification (or change-of-email) link works, and a password-reset link.
+EMAIL_VERIFICATION_HOURS = env_int("EMAIL_VERIFICATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    # Development: every e-mail is printed on the console of the process that sends it.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A send that hangs is an error (and a retry), not a stuck worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FreelanceArena <no-reply@localhost>")
+
+# Celery (freelance_arena/celery.py reads every CELERY_* setting). Without a broker the tasks run
+# eagerly, in the web process, right after the commit that queued them (freelance_arena/tasks.py
+# queues everything through transaction.on_commit), so scripts/serve.sh needs no worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Never used by eager tasks; Celery's default would be AMQP on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
+CELERY_TASK_EAGER_PROPAGATES = False  # an eager task's failure is logged, never the request's error
+CELERY_TASK_IGNORE_RESULT = True  # nothing reads results: no result backend
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-send leaves the message for another one
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that does not answer must not hold a request for long (the enqueue is logged and
+# dropped: freelance_arena/tasks.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Modules of tasks outside the installed apps' tasks.py (found by autodiscovery).
+CELERY_IMPORTS = ["freelance_arena.tasks"]
 
 # --- CORS -------------------------------------------------------------------------------------
 

@@ -33,14 +33,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.lifecycle import make_verification_token
 from accounts.tests.factories import TEST_PASSWORD, FreelancerFactory
 from competitions.models import Competition, CompetitionStatus
 from competitions.tests.factories import CompetitionFactory, CompetitionQuestionFactory
@@ -120,6 +124,7 @@ NEW_PASSWORD = {
     "new_password": "another-Secret-77",
     "confirm_password": "another-Secret-77",
 }
+NEW_RESET_PASSWORD = {"new_password": "another-Secret-77", "confirm_password": "another-Secret-77"}
 ADMIN_USER_PUT = {
     "email": "charlie.new@example.com",
     "username": "charlie_new",
@@ -211,6 +216,23 @@ MATRIX: list[Row] = [
       {"password": TEST_PASSWORD}),
     R((401, 400, 400, 400, 400, 400), "DELETE", "/api/auth/profile/", "own, without the password"),
     R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/change-password/", "own", NEW_PASSWORD),
+    R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/verify-email/request/", "own, unverified"),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/verify-email/confirm/", "the participant's token",
+      {"token": "{part_verify_token}"}),
+    R((400, 400, 400, 400, 400, 400), "POST", "/api/auth/verify-email/confirm/", "a forged token",
+      {"token": "forged"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/", "a known address",
+      {"email": "{part_email}"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/", "an unknown address",
+      {"email": "nobody@example.com"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/confirm/", "the participant's link",
+      {"uid": "{part_uid}", "token": "{part_reset_token}", **NEW_RESET_PASSWORD}),
+    R((400, 400, 400, 400, 400, 400), "POST", "/api/auth/password-reset/confirm/", "a forged link",
+      {"uid": "{part_uid}", "token": "forged-token", **NEW_RESET_PASSWORD}),
+    R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/change-email/", "own, with the password",
+      {"new_email": "brand.new@example.com", "password": TEST_PASSWORD}),
+    R((401, 400, 400, 400, 400, 400), "POST", "/api/auth/change-email/", "own, with a wrong password",
+      {"new_email": "brand.new@example.com", "password": "wrong-password-1"}),
     R((401, 403, 403, 403, 403, 200), "GET", "/api/auth/users/", "all"),
     R((401, 403, 403, 403, 403, 200), "GET", "/api/auth/users/{part_user}/", "another user"),
     R((401, 403, 403, 403, 403, 200), "PUT", "/api/auth/users/{part_user}/", "another user", ADMIN_USER_PUT),
@@ -427,6 +449,11 @@ MATRIX: list[Row] = [
       {"ids": ["{notification}"]}, check=("updated", (None, 0, 0, 1, 0, 0))),
     R((401, 200, 200, 200, 200, 200), "POST", "/api/notifications/mark-all-read/", "own only",
       check=("updated", (None, 0, 0, 1, 0, 0))),
+    R((401, 200, 200, 200, 200, 200), "GET", "/api/notifications/preferences/", "own"),
+    R((401, 200, 200, 200, 200, 200), "PATCH", "/api/notifications/preferences/", "own",
+      {"email": {"COMPETITION_OPENED": True}}),
+    R((401, 400, 400, 400, 400, 400), "PATCH", "/api/notifications/preferences/", "an unknown type",
+      {"email": {"NO_SUCH_TYPE": True}}),
     R((401, 200, 200, 200, 200, 200), "GET", "/api/notifications/unread-count/", "own only",
       check=("unread_count", (None, 0, 0, 1, 0, 0))),
 
@@ -598,6 +625,9 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
         part_email=charlie.email,
         inactive_email=inactive.email,
         part_refresh=str(RefreshToken.for_user(charlie)),
+        part_verify_token=make_verification_token(charlie),
+        part_uid=urlsafe_base64_encode(force_bytes(charlie.pk)),
+        part_reset_token=default_token_generator.make_token(charlie),
         blacklisted_refresh=str(blacklisted),
         deadline=(now + timedelta(days=30)).isoformat(),
         submission_deadline=(now + timedelta(days=20)).isoformat(),
