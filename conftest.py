@@ -2,7 +2,8 @@
 
 The cast: one person per role a test needs, always with the same name. Ask for a member by
 fixture, or for all of them at once with `cast` (`cast.alice` is the `client_owner` of the same
-test, and so on); tests, docstrings and table headers use the first-name column.
+test, and so on; `cast["anonymous"]` is None). Parametrized tests name a member by its fixture
+(`request.getfixturevalue("other_client")`) or by its first name (`cast["bob"]`).
 
     name      fixture           role        in the stories
     alice     client_owner      CLIENT      owns the competitions, pays the winner
@@ -191,6 +192,10 @@ class Cast:
     charlie: User
     dana: User
     admin: User
+
+    def __getitem__(self, name: str) -> User | None:
+        """`cast["charlie"]` is `cast.charlie`; `cast["anonymous"]` is None (as_user(None) sends no token)."""
+        return None if name == "anonymous" else getattr(self, name)
 
 
 @pytest.fixture

@@ -50,10 +50,10 @@ def check_public_cards(results: list[dict]) -> None:
 
 
 @pytest.mark.query_budget(LIST)
-@pytest.mark.parametrize(("viewer", "queries"), [(None, 3), ("charlie", 4), ("alice", 4), ("admin", 4)])
+@pytest.mark.parametrize(("viewer", "queries"), [("anonymous", 3), ("charlie", 4), ("alice", 4), ("admin", 4)])
 def test_public_list(viewer, queries, cast, as_user, django_assert_num_queries):
     open_market(cast)
-    client, url = as_user(viewer and getattr(cast, viewer)), reverse(LIST)
+    client, url = as_user(cast[viewer]), reverse(LIST)
     warm_up(client, url)
 
     with django_assert_num_queries(queries):
@@ -261,7 +261,7 @@ def test_my_competitions_search(cast, as_user, django_assert_num_queries):
 @pytest.mark.query_budget("competitions:bookmarks")
 @pytest.mark.parametrize("bookmarker", ["charlie", "alice"])  # a freelancer's and a client's
 def test_bookmarks(bookmarker, cast, as_user, django_assert_num_queries):
-    user: User = getattr(cast, bookmarker)
+    user: User = cast[bookmarker]
     competitions = open_market(cast)
     CompetitionBookmark.objects.bulk_create(CompetitionBookmark(competition=c, user=user) for c in competitions)
     CompetitionBookmark.objects.bulk_create(
@@ -367,7 +367,7 @@ def test_questions_as_admin(cast, as_user, django_assert_num_queries):
 # competitions:detail: its nested list of public questions ------------------------------------
 
 
-@pytest.mark.parametrize(("viewer", "queries"), [(None, 2), ("alice", 3)])  # anonymous, the owner
+@pytest.mark.parametrize(("viewer", "queries"), [("anonymous", 2), ("alice", 3)])  # anonymous, the owner
 def test_detail_questions(viewer, queries, cast, as_user, django_assert_num_queries):
     """Two of alice's competitions with 10 and 100 public questions of distinct askers (and
     private ones the detail must leave out): the detail costs the same for both."""
@@ -377,7 +377,7 @@ def test_detail_questions(viewer, queries, cast, as_user, django_assert_num_quer
         make_questions(competition, make_users(size), is_public=True, answered_by=cast.alice)
         make_questions(competition, make_users(5), is_public=False)
         urls[size] = reverse("competitions:detail", kwargs={"pk": competition.pk})
-    client = as_user(viewer and getattr(cast, viewer))
+    client = as_user(cast[viewer])
     for size, url in urls.items():
         page_data(client.get(url))  # warm-up
 

@@ -151,7 +151,7 @@ def test_competition_reviews(viewer, cast, as_user, django_assert_num_queries):
         user = private_reviewer
         expected = {str(r.pk) for r in reviews if r.is_public or r.reviewer_id == private_reviewer.pk}
     else:  # alice (the reviewee sees the private reviews of her too) and the admin see all
-        user = getattr(cast, viewer)
+        user = cast[viewer]
         expected = {str(r.pk) for r in reviews}
     client, url = as_user(user), reverse("feedback:competition-reviews", kwargs={"pk": competition.pk})
     warm_up(client, url)

@@ -156,7 +156,7 @@ def test_detail_files_and_revisions(
     )
     for proposal, size in zip(proposals, PAGE_SIZES, strict=True):
         attach_files_and_revisions([proposal], per_proposal=size)
-    client = as_user(getattr(cast, viewer))
+    client = as_user(cast[viewer])
     for proposal, size in zip(proposals, PAGE_SIZES, strict=True):
         url = reverse("proposals:detail", kwargs={"pk": proposal.pk})
         page_data(client.get(url))  # warm-up
