@@ -44,7 +44,7 @@ from demo.vocabulary import (
     make_title,
 )
 from feedback.models import Review, ReviewType, UserRating
-from notifications.models import Notification, NotificationType
+from notifications.models import Notification, NotificationPreference, NotificationType
 from payments.models import PaymentRecord, PaymentStatus, platform_fee_for
 from proposals.models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
 
@@ -260,6 +260,7 @@ def flush_demo_tables(write: Callable[[str], None]) -> None:
         m._meta.db_table
         for m in (
             Notification,
+            NotificationPreference,
             PaymentRecord,
             Review,
             UserRating,
