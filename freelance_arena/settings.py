@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "feedback.apps.FeedbackConfig",
     "notifications.apps.NotificationsConfig",
     "payments.apps.PaymentsConfig",
+    "demo.apps.DemoConfig",  # manage.py seed_demo: demo and benchmark data, no models
 ]
 
 MIDDLEWARE = [

@@ -753,9 +753,9 @@ def test_score_sets_only_score_note_and_the_review_status(as_user, client_owner,
 
 
 @covers(("api/proposals/<uuid:pk>/score/", "POST"))
-@pytest.mark.parametrize(("who", "status_code"), [("owning_freelancer", 403), ("other_freelancer", 404)])
+@pytest.mark.parametrize(("who", "status_code"), [("freelancer", 403), ("other_freelancer", 404)])
 def test_a_freelancer_cannot_set_client_score(as_user, freelancer, other_freelancer, proposal, who, status_code):
-    caller = freelancer if who == "owning_freelancer" else other_freelancer
+    caller = freelancer if who == "freelancer" else other_freelancer
     body = {"client_score": 5, "client_note": "Self-awarded"}
 
     refused(as_user(caller).post(f"/api/proposals/{proposal.pk}/score/", body, format="json"), status_code)

@@ -28,6 +28,7 @@ Run: scripts/test.sh freelance_arena/tests/test_permission_matrix.py
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -55,7 +56,7 @@ from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 from payments.models import PaymentStatus
 from payments.tests.factories import PaymentRecordFactory
-from proposals.models import ProposalAttachment, ProposalStatus
+from proposals.models import Proposal, ProposalAttachment, ProposalStatus
 from proposals.tests.factories import ProposalFactory
 from proposals.tests.samples import PDF
 
@@ -644,8 +645,11 @@ def clients(world, as_user) -> dict[str, Any]:
     return clients
 
 
-def call(client, method: str, url: str, body: Any = None, fmt: str = "json"):
+def call(
+    client, method: str, url: str, body: Any = None, fmt: str = "json", *, look: Callable[[Any], Any] | None = None
+):
     """One request in a savepoint that is rolled back: the next role meets the same world.
+    `look(response)`, if given, runs after the request, before the rollback (`response.seen`).
 
     The cache (throttle counters) is emptied first: the matrix is about permissions, and the
     sweep below sends the login endpoints more requests than THROTTLE_LOGIN allows (throttles
@@ -656,8 +660,17 @@ def call(client, method: str, url: str, body: Any = None, fmt: str = "json"):
         response = getattr(client, method.lower())(url, **kwargs)
         if getattr(response, "streaming", False):
             response.content_bytes = b"".join(response.streaming_content)
+        response.seen = look(response) if look is not None else None
         transaction.set_rollback(True)
     return response
+
+
+def proposals_and_files() -> tuple[list[dict], list]:
+    """Every proposal row and attachment id: what a refused call under /api/proposals/ leaves as it was."""
+    return (
+        list(Proposal.objects.order_by("pk").values()),
+        list(ProposalAttachment.objects.order_by("pk").values_list("pk", flat=True)),
+    )
 
 
 def describe(response) -> str:
@@ -686,12 +699,22 @@ def envelope_problem(response) -> str | None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", MATRIX, ids=[row.id for row in MATRIX])
 def test_permission_matrix(row: Row, world: World, clients):
+    """Each role gets the row's status in the envelope; a 401/403/404 says why in `detail` alone;
+    a download is the file itself; a refused call under /api/proposals/ changes no proposal or
+    attachment."""
     url = world.fill(row.url)
+    look = None
+    if row.url.startswith("/api/proposals/"):
+        before = proposals_and_files()
+
+        def look(response):
+            return proposals_and_files() if response.status_code >= 400 else before
+
     failures = []
     for index, role in enumerate(ROLES):
         expected = row.expect[index]
         body = world.body(row, role)
-        response = call(clients[role], row.method, url, body, row.fmt)
+        response = call(clients[role], row.method, url, body, row.fmt, look=look)
         got = response.status_code
         where = f"{row.method} {url} [{row.state}] as {role}" + (f" sending {body!r:.300}" if body else "")
         if got != expected:
@@ -701,6 +724,13 @@ def test_permission_matrix(row: Row, world: World, clients):
         if problem:
             failures.append(f"{where}: {problem}: {describe(response)}")
             continue
+        streamed = getattr(response, "streaming", False)
+        if streamed and not response.content_bytes.startswith(b"%PDF-"):
+            failures.append(f"{where}: the download is not the PDF uploaded: {describe(response)}")
+        if got in (401, 403, 404) and not streamed and set(response.json()["errors"]) != {"detail"}:
+            failures.append(f"{where}: a refusal whose errors are not just `detail`: {describe(response)}")
+        if got >= 400 and look is not None and response.seen != before:
+            failures.append(f"{where}: refused with {got}, but a proposal or attachment changed")
         if row.check is not None and row.check[1][index] is not None:
             key, values = row.check
             shown = response.json()["data"].get(key)
