@@ -51,6 +51,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    # First: its runserver serves the ASGI application (HTTP and WebSocket on one port).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "channels",
     # FreelanceArena
     "accounts.apps.AccountsConfig",
     "competitions.apps.CompetitionsConfig",
@@ -109,6 +112,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "freelance_arena.wsgi.application"
+ASGI_APPLICATION = "freelance_arena.asgi.application"
 
 # --- Database ---------------------------------------------------------------------------------
 
@@ -169,6 +173,30 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Real-time notifications (WebSocket) ----------------------------------------------------------
+
+# With Redis, a notification created in any process (a web worker, cron, a Celery worker)
+# reaches sockets held by every ASGI process; without it, only sockets of this process.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "freelance_arena.channel_layer.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, the very time a socket's
+                # blocking BZPOPMIN waits: a quiet socket then dies with a read timeout (1011).
+                # The pool waits for a free connection (freelance_arena/channel_layer.py).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 200, "timeout": 20}],
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "freelance_arena:ws"),
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds a new socket has to send its authenticate message.
+WEBSOCKET_AUTH_TIMEOUT = env_int("WEBSOCKET_AUTH_TIMEOUT", 10)
+# A fan-out with more recipients than this is pushed from a background task, not the request.
+REALTIME_INLINE_MAX = env_int("REALTIME_INLINE_MAX", 100)
 
 # --- Auth -------------------------------------------------------------------------------------
 

@@ -54,3 +54,11 @@ def email_notifications(
             queue_notification_email(notification)
             queued += 1
     return queued
+
+
+@shared_task(name="notifications.push_batch")
+def push_batch(*, created_at: str, notification_type: str) -> int:
+    """Pushes a large fan-out's rows to their recipients' open sockets (notifications.realtime)."""
+    from .realtime import send_batch
+
+    return send_batch(created_at, notification_type)

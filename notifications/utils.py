@@ -18,6 +18,7 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, QuerySet, UUI
 from django.db.models.functions import Concat, JSONObject, Replace
 from django.utils import timezone
 
+from . import realtime
 from .emails import emailed, queue_notification_emails
 from .models import Notification, NotificationType
 
@@ -85,6 +86,7 @@ def fan_out(rows: QuerySet, *, deduplicate: bool = False, **columns: Any) -> int
     with connection.cursor() as cursor:
         cursor.execute(f"{verb} INTO {quote(Notification._meta.db_table)} ({target}) {select_sql}", params)
         inserted = cursor.rowcount
+    realtime.push_batch(created_at=now, notification_type=columns["notification_type"], count=inserted)
     if inserted:  # the new rows are those of this type with this batch's created_at
         queue_notification_emails(
             notification_type=columns["notification_type"],
@@ -95,11 +97,13 @@ def fan_out(rows: QuerySet, *, deduplicate: bool = False, **columns: Any) -> int
 
 
 def _create(recipient_id, notification_type: str, params: dict[str, Any], **related: Any) -> Notification:
-    return emailed(
+    notification = emailed(
         Notification.objects.create(
             recipient_id=recipient_id, notification_type=notification_type, params=params, **related
         )
     )
+    realtime.push_created(notification)
+    return notification
 
 
 class NotificationService:

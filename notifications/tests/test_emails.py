@@ -97,7 +97,7 @@ def test_the_request_runs_no_query_for_the_emails(review_world, django_capture_o
 
     # The winner's INSERT and the losers' INSERT … SELECT; the selection is the task's.
     assert len(queries) == 2, [query["sql"] for query in queries.captured_queries]
-    assert len(queued) == 2
+    assert len(queued) == 4  # two e-mail tasks, two pushes to open sockets (notifications.realtime)
 
 
 def test_a_type_off_by_default_is_emailed_only_to_those_who_switched_it_on(committed, mailoutbox):
