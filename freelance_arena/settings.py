@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "channels",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served from /static/
     # FreelanceArena
     "accounts.apps.AccountsConfig",
     "competitions.apps.CompetitionsConfig",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ (the docs' and the admin's assets) from the project itself, DEBUG on or off.
+    "freelance_arena.static_files.StaticFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "freelance_arena.middleware.ApiErrorMiddleware",
     "freelance_arena.middleware.RequestSizeLimitMiddleware",
@@ -98,7 +101,7 @@ ROOT_URLCONF = "freelance_arena.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide templates: the e-mails (templates/emails/).
+        # Project-wide templates: the e-mails (templates/emails/), the ReDoc page without web fonts.
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -228,6 +231,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise reads the apps' static folders directly: no collectstatic step is needed to serve
+# the docs and the admin (run it and set this off to serve STATIC_ROOT instead).
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 # Public uploads (profile pictures).
 MEDIA_URL = "/media/"
@@ -346,6 +352,11 @@ SPECTACULAR_SETTINGS = {
     "success/error envelope.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The UIs' JavaScript and CSS come from drf-spectacular-sidecar (pinned in requirements.txt),
+    # served by the project: the docs work without internet and never change under us.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     # Several apps have a `status` field: name their enums apart.

@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -42,18 +42,25 @@ class HealthView(APIView):
         return Response({"success": True, "message": "Healthy.", "data": state, **state})
 
 
-class SwaggerUIView(SpectacularSwaggerView):
-    """The Swagger UI page at /api/docs/.
-
-    drf-spectacular renders it with an HTML template that only GET's context can fill; OPTIONS
-    (DRF's metadata) went through the same template and was a 500. Every method but GET/HEAD
-    answers JSON like the rest of /api/.
-    """
+class HtmlOnGetMixin:
+    """drf-spectacular renders the docs pages with an HTML template that only GET's context can
+    fill; OPTIONS (DRF's metadata) went through the same template and was a 500. Every method
+    but GET/HEAD answers JSON like the rest of /api/."""
 
     def get_renderers(self):
         if self.request is not None and self.request.method not in ("GET", "HEAD"):
             return [JSONRenderer()]
         return super().get_renderers()
+
+
+class SwaggerUIView(HtmlOnGetMixin, SpectacularSwaggerView):
+    """The Swagger UI page at /api/docs/ (assets from drf-spectacular-sidecar, served locally)."""
+
+
+class ReDocView(HtmlOnGetMixin, SpectacularRedocView):
+    """The ReDoc page at /api/redoc/ (sidecar assets, system fonts: nothing from outside)."""
+
+    template_name = "api_docs/redoc.html"
 
 
 @csrf_exempt  # an unknown URL is a 404 for every method, not a CSRF 403
