@@ -4,11 +4,31 @@ from typing import Any
 
 ENVELOPE_ERROR = {
     "type": "object",
-    "required": ["success", "message", "errors"],
+    "required": ["success", "message", "code", "errors", "error_codes"],
     "properties": {
         "success": {"type": "boolean", "enum": [False]},
-        "message": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": True},
+        "message": {"type": "string", "description": "One human sentence; never parse it."},
+        "code": {
+            "type": "string",
+            "description": "Machine-readable reason: validation_error, parse_error, bad_request, "
+            "not_authenticated, bad_authorization_header, token_expired (refresh the access token), "
+            "token_invalid, user_inactive, authentication_failed, permission_denied, not_found, "
+            "method_not_allowed, not_acceptable, request_too_large, unsupported_media_type, throttled, "
+            "server_error, service_unavailable.",
+            "example": "validation_error",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "DRF's shape: field -> list of messages (a list field's items keyed by index, "
+            'nested serializers nested); {"detail": message} for every error that is not a validation error.',
+        },
+        "error_codes": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "Mirrors `errors` with DRF's code in place of each message "
+            '(required, invalid, min_value, …); {"detail": code} otherwise.',
+        },
     },
 }
 

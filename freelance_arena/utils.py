@@ -16,6 +16,15 @@ def success_response(
     return Response({"success": True, "message": message, "data": data}, status=status_code, headers=headers)
 
 
-def error_payload(message: str, errors: Any = None) -> dict[str, Any]:
-    """The error envelope's body; `errors` defaults to `{"detail": message}`."""
-    return {"success": False, "message": message, "errors": errors if errors is not None else {"detail": message}}
+def error_payload(message: str, errors: Any = None, *, code: str, error_codes: Any = None) -> dict[str, Any]:
+    """The error envelope's body.
+
+    `code` is the machine-readable reason (freelance_arena/error_codes.py lists them);
+    `errors` defaults to `{"detail": message}` and `error_codes` mirrors `errors` with a code in
+    place of each message (default `{"detail": code}`).
+    """
+    if errors is None:
+        errors = {"detail": message}
+    if error_codes is None:
+        error_codes = {"detail": code}
+    return {"success": False, "message": message, "code": code, "errors": errors, "error_codes": error_codes}

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import error_codes
 from .utils import error_payload
 
 
@@ -34,7 +35,7 @@ class HealthView(APIView):
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except Exception:  # noqa: BLE001 - any database failure means "not ready"
-            body = error_payload("Database unavailable.", {"detail": "Database unavailable."})
+            body = error_payload("Database unavailable.", code=error_codes.SERVICE_UNAVAILABLE)
             body.update({"status": "error", "database": "unavailable"})
             return Response(body, status=503)
         state = {"status": "ok", "database": "ok"}
@@ -73,12 +74,14 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
             message = f"Not found. Did you mean {request.path_info}/ ? Every API URL ends with a slash."
         except Resolver404:
             pass
-    return JsonResponse(error_payload(message), status=404)
+    return JsonResponse(error_payload(message, code=error_codes.NOT_FOUND), status=404)
 
 
 def json_handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(error_payload("Not found."), status=404)
+    return JsonResponse(error_payload("Not found.", code=error_codes.NOT_FOUND), status=404)
 
 
 def json_handler500(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(error_payload("Internal server error. The error has been logged."), status=500)
+    return JsonResponse(
+        error_payload("Internal server error. The error has been logged.", code=error_codes.SERVER_ERROR), status=500
+    )

@@ -42,7 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.lifecycle import make_verification_token
@@ -63,9 +63,9 @@ from proposals.tests.samples import PDF
 ROLES = ("anonymous", "owning_client", "other_client", "participant", "other_freelancer", "admin")
 
 # Not part of the contract's endpoint tables, so they have no rows (the OPTIONS/HEAD sweep still
-# covers them): the OpenAPI document, the Swagger UI page, and the catch-all that answers a JSON
-# 404 for every other URL under /api/ (test_envelope.py covers it).
-UNTABLED_VIEWS = (SpectacularAPIView, SpectacularSwaggerView)
+# covers them): the OpenAPI document, the Swagger UI and ReDoc pages, and the catch-all that
+# answers a JSON 404 for every other URL under /api/ (test_envelope.py covers it).
+UNTABLED_VIEWS = (SpectacularAPIView, SpectacularSwaggerView, SpectacularRedocView)
 
 
 class Upload:
