@@ -1,6 +1,48 @@
-"""drf-spectacular hooks: the schema describes the real envelopes."""
+"""drf-spectacular hooks: the schema describes the real envelopes and the real security."""
 
 from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from drf_spectacular import openapi
+from rest_framework.request import Request
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Declares per operation whether a token is required, from what the view really does.
+
+    drf-spectacular only recognises AllowAny and IsAuthenticatedOrReadOnly as "anonymous
+    allowed"; our own permissions (read-only-or-owner, role checks) were all declared as
+    token-required, so public reads like a competition's detail looked protected. Here the
+    view's permissions are asked, for this method, with an anonymous request: if they all let
+    it through, the token is optional (`[{}, {jwtAuth: []}]`); else it is required. A view with
+    no authentication class (register, login, refresh, health) does not read a token: `[{}]`.
+    test_schema_security.py compares each declaration with a real anonymous request.
+    """
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        schemes = [item for item in super().get_auth() if item]
+        if not schemes:
+            return [{}]
+        if self._anonymous_allowed():
+            return [{}, *schemes]
+        return schemes
+
+    def _anonymous_allowed(self) -> bool:
+        view = self.view
+        http_request = RequestFactory().generic(self.method, self.path)
+        http_request.user = AnonymousUser()
+        anonymous = Request(http_request)
+        anonymous.user = AnonymousUser()
+        original = getattr(view, "request", None)
+        view.request = anonymous
+        try:
+            return all(permission.has_permission(anonymous, view) for permission in view.get_permissions())
+        except Exception:  # noqa: BLE001 - a permission that raises refuses
+            return False
+        finally:
+            view.request = original
+
 
 ENVELOPE_ERROR = {
     "type": "object",
