@@ -7,12 +7,15 @@ from rest_framework.response import Response
 
 
 def success_response(
-    data: Any = None,
-    message: str = "OK",
+    data: Any,
+    message: str,
     status_code: int = status.HTTP_200_OK,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Answer `{"success": true, "message": ..., "data": ...}`; every 2xx of the API uses it."""
+    """Answer `{"success": true, "message": ..., "data": ...}`; every 2xx of the API uses it.
+
+    `message` is a human sentence saying what happened ("Proposals retrieved."), never "OK".
+    """
     return Response({"success": True, "message": message, "data": data}, status=status_code, headers=headers)
 
 

@@ -40,7 +40,7 @@ class HealthView(APIView):
             return Response(body, status=503)
         state = {"status": "ok", "database": "ok"}
         # The envelope, plus status/database at the top level for load-balancer probes.
-        return Response({"success": True, "message": "Healthy.", "data": state, **state})
+        return Response({"success": True, "message": "The API and its database are up.", "data": state, **state})
 
 
 class HtmlOnGetMixin:

@@ -690,7 +690,22 @@ def envelope_problem(response) -> str | None:
     body = response.json()
     if body.get("success") is not (response.status_code < 400):
         return f"success={body.get('success')!r} with status {response.status_code}"
+    # Success messages are sentences (error texts like `Invalid credentials` are the contract's).
+    if response.status_code < 400 and not is_sentence(body.get("message")):
+        return f"message {body.get('message')!r} is not a sentence"
+    if response.status_code >= 400 and not (isinstance(body.get("code"), str) and body["code"]):
+        return "an error envelope without a code"
     return None
+
+
+def is_sentence(message) -> bool:
+    """A human sentence: capitalised, ends with a full stop (or ? / !), more than one word."""
+    return (
+        isinstance(message, str)
+        and (message[:1].isupper() or message[:1].isdigit())
+        and message.rstrip()[-1:] in ".?!"
+        and len(message.split()) > 1
+    )
 
 
 # --- The matrix test -----------------------------------------------------------------------------
