@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "notifications.apps.NotificationsConfig",
     "payments.apps.PaymentsConfig",
     "demo.apps.DemoConfig",  # manage.py seed_demo: demo and benchmark data, no models
+    "backoffice.apps.BackofficeConfig",
 ]
 
 MIDDLEWARE = [
@@ -416,6 +417,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Modules of tasks outside the installed apps' tasks.py (found by autodiscovery).
 CELERY_IMPORTS = ["freelance_arena.tasks"]
+
+# GET /api/stats/ is computed at most once per this many seconds (0 = every request).
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300)
 
 # --- CORS -------------------------------------------------------------------------------------
 
