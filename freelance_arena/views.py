@@ -1,8 +1,9 @@
 """Project-level views: health probe and the JSON answers for URLs no view matches."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
@@ -62,6 +63,29 @@ class ReDocView(HtmlOnGetMixin, SpectacularRedocView):
     """The ReDoc page at /api/redoc/ (sidecar assets, system fonts: nothing from outside)."""
 
     template_name = "api_docs/redoc.html"
+
+
+@csrf_exempt  # any method gets JSON (405), not a CSRF 403 page
+def api_index(request: HttpRequest) -> JsonResponse:
+    """`/`: what this server is and where to go next, instead of Django's 404 page."""
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse(error_payload("Method not allowed.", code=error_codes.METHOD_NOT_ALLOWED), status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    links = {
+        "docs": reverse("swagger-ui"),
+        "redoc": reverse("redoc"),
+        "schema": reverse("schema"),
+        "health": reverse("health"),
+        "stats": reverse("platform-stats"),
+        "admin": reverse("admin:index"),
+    }
+    data = {
+        "name": settings.SPECTACULAR_SETTINGS["TITLE"],
+        "version": settings.SPECTACULAR_SETTINGS["VERSION"],
+        "links": {name: request.build_absolute_uri(url) for name, url in links.items()},
+    }
+    return JsonResponse({"success": True, "message": "FreelanceArena API. See links for the docs.", "data": data})
 
 
 @csrf_exempt  # an unknown URL is a 404 for every method, not a CSRF 403

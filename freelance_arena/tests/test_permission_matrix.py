@@ -481,6 +481,7 @@ MATRIX: list[Row] = [
     # ---- outside the apps --------------------------------------------------------------------------
     # anon  own o_cl part o_fr  adm
     R((200, 200, 200, 200, 200, 200), "GET", "/api/health/", "database up"),
+    R((200, 200, 200, 200, 200, 200), "GET", "/api/stats/", "public statistics"),
 ]
 # fmt: on
 
