@@ -7,6 +7,13 @@ from django.utils.text import Truncator
 EMPTY = "\N{EN DASH}"  # what the admin shows for an empty value
 
 
+class CompactChangelist:
+    """Mixin for a ModelAdmin whose changelist must fit a laptop: dates and money never wrap."""
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
+
+
 def titled(filter_class: type[admin.ListFilter], title: str) -> type[admin.ListFilter]:
     """`filter_class` with its own title: two `status` filters (a proposal's and its
     competition's) were both shown as "By status"."""

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
-from backoffice.admin_helpers import day, money, short
+from backoffice.admin_helpers import CompactChangelist, day, money, short
 from freelance_arena.events import send_on_commit
 
 from . import events, services
@@ -61,7 +61,7 @@ class CompetitionQuestionInline(admin.TabularInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(CompactChangelist, admin.ModelAdmin):
     # Fits 1400 px: short title, the client's username, the prize in one column, dates as days.
     list_display = ["short_title", "client_name", "status", "prize", "deadline_day", "proposal_count", "created"]
     list_filter = ["status", "category"]

@@ -3,7 +3,7 @@ status around the state machine (statuses change through the API's services)."""
 
 from django.contrib import admin
 
-from backoffice.admin_helpers import day, money, short, titled
+from backoffice.admin_helpers import CompactChangelist, day, money, short, titled
 
 from .models import Proposal, ProposalAttachment, ProposalRevision
 
@@ -38,7 +38,7 @@ class ProposalRevisionInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(CompactChangelist, admin.ModelAdmin):
     list_display = (
         "short_title",
         "competition_title",

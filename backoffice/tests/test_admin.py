@@ -15,6 +15,7 @@ from accounts.services import issue_tokens
 from competitions.models import CompetitionStatus
 from competitions.tests.factories import CompetitionBookmarkFactory, CompetitionFactory, CompetitionQuestionFactory
 from feedback.models import Review, ReviewType
+from notifications.models import NotificationPreference
 from notifications.tests.factories import NotificationFactory
 from payments.models import PaymentRecord, PaymentStatus
 from payments.tests.factories import PaymentRecordFactory
@@ -57,6 +58,7 @@ def data(client_owner, freelancer, other_freelancer):
     for _ in range(3):
         NotificationFactory(recipient=freelancer)
     Group.objects.create(name="Moderators")
+    NotificationPreference.objects.create(user=freelancer, email={"NEW_REVIEW": True})
     for user in (freelancer, other_freelancer):
         issue_tokens(user)
     BlacklistedToken.objects.create(token=OutstandingToken.objects.first())

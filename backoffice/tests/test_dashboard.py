@@ -103,7 +103,7 @@ def test_the_admin_index_shows_the_dashboard_in_bounded_queries(admin_browser, p
     html = response.content.decode()
     assert 'id="dashboard"' in html
     assert "Competitions by status" in html and "Paid out and platform revenue" in html
-    assert "1350.00" in html and "150.00" in html
+    assert "1,350.00" in html and "150.00" in html
     assert "Submitted in the last 7 days" in html
     # The app list is still there below the dashboard.
     assert reverse("admin:competitions_competition_changelist") in html
