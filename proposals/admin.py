@@ -45,7 +45,7 @@ class ProposalAdmin(CompactChangelist, admin.ModelAdmin):
         "freelancer_name",
         "status",
         "budget",
-        "client_score",
+        "score",
         "created",
     )
     list_filter = (
@@ -86,6 +86,10 @@ class ProposalAdmin(CompactChangelist, admin.ModelAdmin):
     @admin.display(description="Budget", ordering="proposed_budget")
     def budget(self, obj: Proposal) -> str:
         return money(obj.proposed_budget, obj.competition.currency)
+
+    @admin.display(description="Score", ordering="client_score")
+    def score(self, obj: Proposal) -> int | None:
+        return obj.client_score
 
     @admin.display(description="Created", ordering="created_at")
     def created(self, obj: Proposal) -> str:
