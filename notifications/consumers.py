@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework.settings import api_settings
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from .realtime import user_group
@@ -27,7 +27,8 @@ def _user_for(raw_token):
     """The active user of a valid access token, or None: HTTP's own JWTAuthentication rules."""
     if not isinstance(raw_token, str) or not raw_token:
         return None
-    authentication = JWTAuthentication()
+    # HTTP's own authentication class (DEFAULT_AUTHENTICATION_CLASSES), so the rules are the same.
+    authentication = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
     try:
         validated = authentication.get_validated_token(raw_token.encode())
         return authentication.get_user(validated)
