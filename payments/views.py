@@ -12,6 +12,7 @@ from accounts.permissions import IsAdminRole, IsClient, IsFreelancer
 from freelance_arena.utils import success_response
 
 from .filters import AdminPaymentFilter
+from .idempotency import idempotent
 from .models import PaymentRecord
 from .serializers import (
     ClientPaymentSerializer,
@@ -96,6 +97,7 @@ class UpdatePaymentStatusView(generics.GenericAPIView):
     permission_classes = [IsAdminRole]
 
     @extend_schema(request=PaymentStatusUpdateSerializer, responses=PaymentRecordSerializer)
+    @idempotent
     def post(self, request: Request, pk) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

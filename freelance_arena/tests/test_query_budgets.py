@@ -35,7 +35,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -869,6 +869,31 @@ def build_payments_of_a_freelancer(cast) -> Ask:
         assert all(row["competition_title"] for row in results)
 
     return Ask(cast.charlie, check=check)
+
+
+@case("payments:ledger", 4)
+def build_ledger_as_admin(cast) -> Ask:
+    """ROWS transactions of two entries each (a funding) and of four (an award): the entries
+    come in one prefetch query whatever their number."""
+    from payments import ledger
+    from payments.ledger import Account, Move, TransactionKind
+
+    competitions = make_competitions(ROWS, make_users(ROWS, Role.CLIENT))
+    with transaction.atomic():
+        for i, competition in enumerate(competitions):
+            kind = TransactionKind.AWARD if i % 2 else TransactionKind.FUNDING
+            moves = [Move(Account.CLIENT_FUNDS, Account.ESCROW, Decimal("10.00"), "USD", competition_id=competition.pk)]
+            if kind == TransactionKind.AWARD:
+                moves.append(
+                    Move(Account.ESCROW, Account.REVENUE, Decimal("1.00"), "USD", competition_id=competition.pk)
+                )
+            ledger.post(kind=kind, reference=f"budget:{competition.pk}", moves=moves, competition_id=competition.pk)
+
+    def check(results, page):
+        assert page["count"] == ROWS
+        assert all(len(row["entries"]) == (4 if row["kind"] == "AWARD" else 2) for row in results)
+
+    return Ask(cast.admin, check=check)
 
 
 @case("payments:admin-list", 3)
