@@ -30,8 +30,21 @@ from competitions import list_cache
 from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 from feedback.models import Review, ReviewType, UserRating
 from notifications.models import Notification, NotificationType
-from payments.models import PaymentRecord, PaymentStatus, platform_fee_for
+from payments.ledger import LedgerEntry, LedgerTransaction
+from payments.models import (
+    Funding,
+    IdempotencyRecord,
+    PaymentRecord,
+    PaymentStatus,
+    PayoutAccount,
+    ProviderEvent,
+    platform_fee_for,
+)
+from payments.seeding import seed_escrow
 from proposals.models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
+
+# Part 2's money tables, emptied with the rest (they point at competitions and users).
+MONEY_MODELS = (LedgerEntry, LedgerTransaction, Funding, PayoutAccount, ProviderEvent, IdempotencyRecord)
 
 DEMO_PASSWORD = "demo-password-123"
 DEMO_DOMAIN = "demo.test"
@@ -327,6 +340,7 @@ def flush_demo_tables(stdout_write: Callable[[str], None]) -> None:
         m._meta.db_table
         for m in (
             Notification,
+            *MONEY_MODELS,
             PaymentRecord,
             Review,
             UserRating,
@@ -403,6 +417,7 @@ class Command(BaseCommand):
             self._timed("bookmarks", lambda: self.seed_bookmarks(size))
             self._timed("reviews+ratings", self.seed_reviews)
             self._timed("payments", self.seed_payments)
+            self._timed("escrow", lambda: seed_escrow(self.competitions, self.winners, self.now))
             self._timed("notifications", lambda: self.seed_notifications(size))
         # Bulk inserts and TRUNCATE bypass the signals that invalidate cached pages of the
         # public list: drop those pages here, or visitors could see the data this replaced.
@@ -607,6 +622,7 @@ class Command(BaseCommand):
                     created = published + (window_end - published) * rng.random()
                     low = max(50, int(budget) // 2)
                     bid = money(rng, low, max(low + 50, int(budget) + int(budget) // 5 + 50))
+                    bid = min(bid, budget)  # a proposal asks at most the escrowed prize (Part 2)
                     roll = rng.random()
                     score = None
                     winner = False
