@@ -52,6 +52,11 @@ def process_event(*, provider: str, event: dict) -> bool:
     event_id, event_type = str(event.get("id") or ""), str(event.get("type") or "")
     if not event_id or not event_type or len(event_id) > 191:
         return False
+    # The common replay (providers retry deliveries) answered by one indexed read; the INSERT
+    # below stays the guard for events arriving at the same moment.
+    if ProviderEvent.objects.filter(event_id=event_id).exists():
+        logger.debug("Provider event %s already processed", event_id)
+        return False
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -59,7 +64,7 @@ def process_event(*, provider: str, event: dict) -> bool:
                     provider=provider, event_id=event_id, type=event_type[:100], payload=event
                 )
         except IntegrityError:
-            logger.info("Provider event %s already processed", event_id)
+            logger.debug("Provider event %s already processed", event_id)
             return False
         handler = HANDLERS.get(event_type)
         if handler is not None:

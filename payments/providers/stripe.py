@@ -118,5 +118,8 @@ def construct_event(payload: bytes, signature: str | None) -> dict:
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret or not signature:
         raise stripe.SignatureVerificationError("No signature or no webhook secret configured", signature)
-    event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=300)
-    return event.to_dict()
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=300)
+        return event.to_dict()
+    except (AttributeError, TypeError) as exc:  # signed, but JSON that is not an event object
+        raise ValueError("The payload is not a Stripe event object") from exc

@@ -84,7 +84,7 @@ def test_a_signed_success_funds_the_competition(stripe_secret, pending):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "how",
-    ["missing", "garbage", "tampered", "stale", "other_secret", "not_json"],
+    ["missing", "garbage", "tampered", "stale", "other_secret", "not_json", "not_an_object"],
 )
 def test_bad_missing_or_stale_signatures_are_a_400_and_change_nothing(stripe_secret, pending, how):
     payload = succeeded()
@@ -101,6 +101,9 @@ def test_bad_missing_or_stale_signatures_are_a_400_and_change_nothing(stripe_sec
         signature = sign(payload, secret="whsec_someone_else")
     elif how == "not_json":
         payload = "{not json"
+        signature = sign(payload)
+    elif how == "not_an_object":
+        payload = "[1, 2]"
         signature = sign(payload)
 
     response = deliver(payload, signature)

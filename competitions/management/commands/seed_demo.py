@@ -417,7 +417,9 @@ class Command(BaseCommand):
             self._timed("bookmarks", lambda: self.seed_bookmarks(size))
             self._timed("reviews+ratings", self.seed_reviews)
             self._timed("payments", self.seed_payments)
-            self._timed("escrow", lambda: seed_escrow(self.competitions, self.winners, self.now))
+            self._timed(
+                "escrow", lambda: seed_escrow([*self.competitions, self._row(self.special)], self.winners, self.now)
+            )
             self._timed("notifications", lambda: self.seed_notifications(size))
         # Bulk inserts and TRUNCATE bypass the signals that invalidate cached pages of the
         # public list: drop those pages here, or visitors could see the data this replaced.
@@ -494,6 +496,19 @@ class Command(BaseCommand):
         self.rng.shuffle(statuses)
         return statuses
 
+    @staticmethod
+    def _row(competition: Competition) -> tuple:
+        return (
+            competition.id,
+            competition.status,
+            competition.client_id,
+            competition.published_at,
+            competition.submission_deadline,
+            competition.max_proposals,
+            competition.budget,
+            competition.currency,
+        )
+
     def _competition(self, cid: uuid.UUID, status: str) -> Competition:
         rng, now = self.rng, self.now
         day = timedelta(days=1)
@@ -547,6 +562,7 @@ class Command(BaseCommand):
             special = self._competition(SELECT_WINNER_COMPETITION_ID, CompetitionStatus.REVIEW)
             special.title = "Redesign our flagship marketplace checkout with react (select-winner benchmark)"
             special.max_proposals = None
+            special.budget = Decimal("15000.00")  # the prize covers every bid below (Part 2)
             special.client_id = self.clients[0]
             self.special = special
             yield special
