@@ -52,11 +52,11 @@ class CompetitionQuerySet(models.QuerySet):
     def with_proposal_count(self) -> "CompetitionQuerySet":
         """Annotates non-withdrawn proposal counts with a correlated subquery: evaluated only for
         the rows of the page, where a JOIN + GROUP BY would aggregate the whole table first."""
-        from proposals.models import Proposal, ProposalStatus
+        from proposals.models import Proposal
 
         counts = (
             Proposal.objects.filter(competition_id=OuterRef("pk"))
-            .exclude(status=ProposalStatus.WITHDRAWN)
+            .active()
             .order_by()
             .values("competition_id")
             .annotate(total=Count("pk"))
@@ -148,9 +148,8 @@ class Competition(models.Model):
         annotated = getattr(self, "annotated_proposal_count", None)
         if annotated is not None:
             return annotated
-        from proposals.models import ProposalStatus
 
-        return self.proposals.exclude(status=ProposalStatus.WITHDRAWN).count()
+        return self.proposals.active().count()
 
     def can_transition_to(self, new_status: str) -> bool:
         return new_status in COMPETITION_TRANSITIONS.get(self.status, frozenset())

@@ -316,5 +316,5 @@ def remind_deadlines(now: datetime | None = None) -> BatchCount:
         submission_deadline__lte=now + REMINDER_WINDOW,
     )
     found = due.count()
-    sent = NotificationService.notify_deadline_approaching(due) if found else 0
+    sent = NotificationService.notify_deadline_approaching(bookmarks_to_remind(due)) if found else 0
     return BatchCount(sent, competitions=found, notifications=sent)

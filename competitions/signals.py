@@ -5,8 +5,10 @@ from django.dispatch import receiver
 
 from notifications.utils import NotificationService
 from proposals import events as proposal_events
+from proposals.models import Proposal
 
 from . import events, list_cache
+from .models import CompetitionBookmark
 
 
 @receiver(events.competition_updated, dispatch_uid="competition_updated_list_cache")
@@ -23,7 +25,8 @@ def invalidate_public_list(sender, **kwargs) -> None:
 
 @receiver(events.competition_opened, dispatch_uid="competition_opened_notify_bookmarkers")
 def notify_bookmarkers(sender, competition, **kwargs) -> int:
-    return NotificationService.notify_competition_opened(competition)
+    bookmarks = CompetitionBookmark.objects.filter(competition_id=competition.pk)
+    return NotificationService.notify_competition_opened(competition, bookmarks)
 
 
 @receiver(events.review_started, dispatch_uid="review_started_notify_participants")
@@ -31,17 +34,19 @@ def notify_review_started(sender, competitions, by_deadline: bool, **kwargs) -> 
     # The owner ending submissions early tells nobody (as before); the deadline does.
     if not by_deadline:
         return 0
-    return NotificationService.notify_competitions_closed(competitions, submissions_only=True)
+    participants = Proposal.objects.filter(competition__in=competitions).active()
+    return NotificationService.notify_competitions_closed(participants, submissions_only=True)
 
 
 @receiver(events.competition_closed, dispatch_uid="competition_closed_notify_participants")
 def notify_closed(sender, competition, **kwargs) -> int:
-    return NotificationService.notify_competition_closed(competition)
+    participants = Proposal.objects.filter(competition_id=competition.pk).active()
+    return NotificationService.notify_competitions_closed(participants)
 
 
 @receiver(events.winner_selected, dispatch_uid="winner_selected_notify")
 def notify_winner_and_losers(sender, competition, proposal, losers, **kwargs) -> int:
-    return NotificationService.notify_winner_selected(competition, proposal)
+    return NotificationService.notify_winner_selected(competition, proposal, losers)
 
 
 @receiver(events.question_answered, dispatch_uid="question_answered_notify_asker")

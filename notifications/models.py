@@ -1,9 +1,12 @@
 """In-app notifications."""
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+
+from .messages import render
 
 
 class NotificationType(models.TextChoices):
@@ -29,8 +32,8 @@ class Notification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     notification_type = models.CharField(max_length=40, choices=NotificationType.choices)
-    title = models.CharField(max_length=200)
-    message = models.TextField()
+    # The values its text needs (see messages.TEMPLATES); title and message are rendered on read.
+    params = models.JSONField(default=dict, blank=True)
     is_read = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
     related_competition_id = models.UUIDField(null=True, blank=True)
@@ -49,3 +52,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_type} → {self.recipient_id}"
+
+    @cached_property
+    def _text(self) -> tuple[str, str]:
+        return render(self.notification_type, self.params)
+
+    @property
+    def title(self) -> str:
+        return self._text[0]
+
+    @property
+    def message(self) -> str:
+        return self._text[1]
+
+
+class NotificationPreference(models.Model):
+    """The types a user chose to get (or not get) by e-mail; a type they never chose follows
+    the default of notifications/preferences.py, so a new type needs no data migration."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_preference"
+    )
+    # {notification_type: bool}, only the user's own choices.
+    email = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"

@@ -241,30 +241,13 @@ class ClientProposalListSerializer(serializers.ModelSerializer):
 
 
 class ClientScoreSerializer(serializers.Serializer):
-    """Input of POST <id>/score/: 1-5 and an optional note; the competition must be OPEN or
-    REVIEW (checked again by services.score_proposal under the lock)."""
+    """Input of POST <id>/score/: 1-5 and an optional note (shape only: services.score_proposal
+    checks the competition's and the proposal's status under the lock)."""
 
     client_score = serializers.IntegerField(min_value=1, max_value=5)
     client_note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=5000)
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        proposal = self.context.get("proposal")
-        if proposal is not None and proposal.competition.status not in {
-            CompetitionStatus.OPEN,
-            CompetitionStatus.REVIEW,
-        }:
-            raise serializers.ValidationError(
-                f"Proposals of a {proposal.competition.status} competition cannot be scored."
-            )
-        return attrs
-
 
 class ProposalWithdrawSerializer(serializers.Serializer):
-    """Body-less input of POST <id>/withdraw/ (and DELETE <id>/): only SUBMITTED proposals may be
-    withdrawn; services.withdraw_proposal re-checks under the lock and makes the change."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        proposal: Proposal = self.instance
-        if proposal is not None and not proposal.can_transition_to(ProposalStatus.WITHDRAWN):
-            raise serializers.ValidationError(f"A {proposal.status} proposal cannot be withdrawn.")
-        return attrs
+    """Body-less input of POST <id>/withdraw/ (and DELETE <id>/); services.withdraw_proposal
+    checks the move under the lock and makes it."""

@@ -120,8 +120,9 @@ def test_close_expired_sends_the_same_statements_for_5_and_50_competitions(clien
         }
         assert Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED).count() == 2 * count
         counts.append(statements)
-    # one UPDATE moves them all, one INSERT … SELECT notifies their participants
-    assert counts == [["UPDATE", "INSERT"], ["UPDATE", "INSERT"]]
+    # one UPDATE moves them all, one INSERT … SELECT notifies their participants, one SELECT
+    # reads the new rows back for the open sockets (notifications/realtime.py)
+    assert counts == [["UPDATE", "INSERT", "SELECT"], ["UPDATE", "INSERT", "SELECT"]]
 
 
 @pytest.mark.skipif(connection.vendor != "mysql", reason="other backends notify with bulk_create batches")
@@ -135,8 +136,9 @@ def test_remind_deadlines_sends_the_same_statements_for_5_and_50_competitions(cl
         reminders = Notification.objects.filter(notification_type=NotificationType.COMPETITION_DEADLINE_APPROACHING)
         assert reminders.count() == count
         counts.append(statements)
-    # one COUNT of the due competitions (for the summary line), one INSERT … SELECT of the reminders
-    assert counts == [["SELECT", "INSERT"], ["SELECT", "INSERT"]]
+    # one COUNT of the due competitions (for the summary line), one INSERT … SELECT of the reminders,
+    # one SELECT reading them back for the open sockets
+    assert counts == [["SELECT", "INSERT", "SELECT"], ["SELECT", "INSERT", "SELECT"]]
 
 
 @pytest.fixture
@@ -190,9 +192,11 @@ def test_a_new_bookmarker_is_reminded_on_the_next_run(closing_soon):
 
 def test_reminder_dedupe_holds_even_when_the_existence_check_is_bypassed(closing_soon):
     """Two overlapping runs both pass the NOT EXISTS check; the unique dedupe key still wins."""
+    from competitions.models import Competition
     from notifications.utils import NotificationService
 
-    NotificationService.notify_deadline_approaching([closing_soon])
+    due = Competition.objects.filter(pk=closing_soon.pk)
+    NotificationService.notify_deadline_approaching(services.bookmarks_to_remind(due))
     Notification.objects.update(notification_type=NotificationType.COMPETITION_OPENED)  # hide it from the check
-    NotificationService.notify_deadline_approaching([closing_soon])
+    NotificationService.notify_deadline_approaching(services.bookmarks_to_remind(due))
     assert Notification.objects.count() == 1

@@ -10,5 +10,9 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     notification_type = NotificationType.PROPOSAL_RECEIVED
-    title = factory.Sequence(lambda n: f"Notification {n}")
-    message = "Something happened."
+    params = factory.LazyAttribute(lambda o: {"text": [o.title, o.message]})
+
+    class Params:
+        # Finished text, as hand-made rows carry it (messages.render reads params["text"]).
+        title = factory.Sequence(lambda n: f"Notification {n}")
+        message = "Something happened."

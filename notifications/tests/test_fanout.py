@@ -1,9 +1,8 @@
-"""The set-based fan-out: every row INSERT … SELECT writes is the one Python used to build.
+"""The set-based fan-out: every row INSERT … SELECT writes reads as the text Python builds.
 
-Titles and messages that differ per competition are built in SQL: they are compared with the
-Python text (`_title`, `_quoted`, the f-strings) around the 120-character cut, with characters
-outside ASCII at the cut. The portable path (SQLite and other backends: the same SELECT read back
-and bulk_created) must write the very same rows; on MySQL it runs by turning `_set_based` off.
+Rows store params (the competition's title, its deadline) written by the database; their
+rendered title and message are compared with the Python text (`capped`, `quoted`, the
+f-strings) around the 120-character cut, with characters outside ASCII at the cut.
 """
 
 import uuid
@@ -15,13 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import FreelancerFactory
-from competitions.models import Competition
+from competitions.models import Competition, CompetitionBookmark
+from competitions.services import bookmarks_to_remind
 from competitions.tests.factories import CompetitionBookmarkFactory, CompetitionFactory
 from notifications import utils
+from notifications.messages import capped as _title
+from notifications.messages import quoted as _quoted
 from notifications.models import Notification, NotificationType
 from notifications.tests.factories import NotificationFactory
-from notifications.utils import NotificationService, _quoted, _title
-from proposals.models import ProposalStatus
+from notifications.utils import NotificationService
+from proposals.models import Proposal, ProposalStatus
 from proposals.tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +48,26 @@ ROWS = (
 )
 
 
-@pytest.fixture(params=["insert-select", "portable"])
-def path(request, monkeypatch):
-    """Each fan-out test runs on both paths of `_insert_select`."""
-    if request.param == "insert-select" and connection.vendor != "mysql":
-        pytest.skip("INSERT … SELECT is the MySQL/MariaDB path")
-    if request.param == "portable":
-        monkeypatch.setattr(utils, "_set_based", lambda connection: False)
-    return request.param
+def _closed(competition, **kwargs) -> int:
+    participants = Proposal.objects.filter(competition_id=competition.pk).active()
+    return NotificationService.notify_competitions_closed(participants, **kwargs)
+
+
+def _opened(competition) -> int:
+    return NotificationService.notify_competition_opened(
+        competition, CompetitionBookmark.objects.filter(competition_id=competition.pk)
+    )
+
+
+def _reminded(competition) -> int:
+    return NotificationService.notify_deadline_approaching(
+        bookmarks_to_remind(Competition.objects.filter(pk=competition.pk))
+    )
+
+
+def _winner(competition, winner) -> int:
+    losers = Proposal.objects.filter(competition_id=competition.pk).active().exclude(pk=winner.pk)
+    return NotificationService.notify_winner_selected(competition, winner, losers)
 
 
 def _scene(title: str):
@@ -75,21 +89,21 @@ def _scene(title: str):
 
 
 def _written() -> set[tuple]:
-    return set(Notification.objects.values_list(*ROWS))
+    return {tuple(getattr(n, name) for name in ROWS) for n in Notification.objects.all()}
 
 
 @pytest.mark.parametrize("title", TITLES.values(), ids=TITLES.keys())
-def test_every_fan_out_writes_the_rows_python_would_have_built(path, title):
+def test_every_fan_out_writes_the_rows_python_would_have_built(title):
     competition, winner, loser, bookmarker = _scene(title)
     c = competition.pk
     participants = [(winner.freelancer_id, winner.pk), (loser.freelancer_id, loser.pk)]
     bookmarkers = [loser.freelancer_id, bookmarker.pk]
 
-    assert NotificationService.notify_competition_closed(competition) == 2
-    assert NotificationService.notify_competitions_closed(Competition.objects.filter(pk=c), submissions_only=True) == 2
-    assert NotificationService.notify_competition_opened(competition) == 2
-    assert NotificationService.notify_deadline_approaching([competition]) == 1
-    assert NotificationService.notify_winner_selected(competition, winner) == 2
+    assert _closed(competition) == 2
+    assert _closed(competition, submissions_only=True) == 2
+    assert _opened(competition) == 2
+    assert _reminded(competition) == 1
+    assert _winner(competition, winner) == 2
 
     def row(kind, user, heading, message, proposal=None, stage=None):
         key = f"{stage}:{c.hex}:{user.hex}" if stage else None
@@ -117,26 +131,26 @@ def test_every_fan_out_writes_the_rows_python_would_have_built(path, title):
     assert _written() == expected
 
 
-def test_the_text_reads_as_before(path):
+def test_the_text_reads_as_before():
     """The reference itself, in literals: a short title and a deadline with seconds to drop."""
     competition, *_ = _scene("Logo")
-    NotificationService.notify_deadline_approaching([competition])
+    _reminded(competition)
     reminder = Notification.objects.get()
     assert reminder.title == "Deadline approaching for “Logo”"
     assert reminder.message == "Submissions close within 24 hours. Submit your proposal before 2031-01-02 03:04 UTC."
 
     competition.title = "x" * 121
     competition.save(update_fields=["title"])
-    NotificationService.notify_competition_closed(competition)
-    titles = set(Notification.objects.filter(dedupe_key__startswith="closed:").values_list("title", flat=True))
+    _closed(competition)
+    titles = {n.title for n in Notification.objects.filter(dedupe_key__startswith="closed:")}
     assert titles == {"“" + "x" * 119 + "…” is closed"}
 
 
-def test_ids_are_new_uuids_and_created_at_is_the_time_of_the_call(path):
+def test_ids_are_new_uuids_and_created_at_is_the_time_of_the_call():
     competition, *_ = _scene("Ids")
     before = timezone.now()
-    NotificationService.notify_competition_opened(competition)
-    NotificationService.notify_competition_closed(competition)
+    _opened(competition)
+    _closed(competition)
     after = timezone.now()
 
     notifications = list(Notification.objects.all())
@@ -150,7 +164,7 @@ def test_ids_are_new_uuids_and_created_at_is_the_time_of_the_call(path):
         assert (notification.is_read, notification.read_at) == (False, None)
 
 
-def test_dedupe_keys_written_in_python_before_still_count(path):
+def test_dedupe_keys_written_in_python_before_still_count():
     """Rows written by the old Python fan-out carry the same key: nobody is told twice."""
     competition, winner, loser, _bookmarker = _scene("Keys")
     NotificationFactory(
@@ -159,26 +173,49 @@ def test_dedupe_keys_written_in_python_before_still_count(path):
         dedupe_key=f"closed:{competition.pk.hex}:{winner.freelancer_id.hex}",
     )
 
-    assert NotificationService.notify_competition_closed(competition) == 1
-    assert NotificationService.notify_competition_closed(competition) == 0
+    assert _closed(competition) == 1
+    assert _closed(competition) == 0
 
     told = Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED)
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted([winner.freelancer_id, loser.freelancer_id])
 
 
-@pytest.mark.skipif(connection.vendor != "mysql", reason="other backends notify with bulk_create batches")
-def test_a_fan_out_is_one_statement_whatever_the_number_of_recipients():
+def test_a_fan_out_is_one_insert_whatever_the_number_of_recipients():
     def statements(bookmarkers: int) -> list[str]:
         competition = CompetitionFactory()
         for user in FreelancerFactory.create_batch(bookmarkers):
             CompetitionBookmarkFactory(competition=competition, user=user)
         with CaptureQueriesContext(connection) as captured:
-            assert NotificationService.notify_competition_opened(competition) == bookmarkers
+            assert _opened(competition) == bookmarkers
         return [q["sql"].split(" ", 2)[:2] for q in captured.captured_queries]
 
-    assert statements(3) == statements(60) == [["INSERT", "IGNORE"]]
+    # the rows, then one SELECT reading them back for the open sockets (notifications/realtime.py)
+    pushed = ["SELECT", "`notifications_notification`.`id`,"]
+    assert statements(3) == statements(60) == [["INSERT", "IGNORE"], pushed]
 
 
 def test_an_unknown_column_is_refused():
     with pytest.raises(TypeError, match="recipent_id"):
-        utils._insert_select(Competition.objects.all(), recipent_id=1)
+        utils.fan_out(Competition.objects.all(), recipent_id=1)
+
+
+def test_a_row_stores_params_not_text():
+    """The row holds data; the words come from messages.TEMPLATES when it is read."""
+    competition, *_ = _scene("Data")
+    _opened(competition)
+    stored = Notification.objects.values_list("params", flat=True).first()
+    assert stored == {"competition": "Data"}
+
+
+def test_notifications_imports_no_other_app():
+    import ast
+    from pathlib import Path
+
+    others = {"accounts", "competitions", "proposals", "feedback", "payments"}
+    package = Path(utils.__file__).parent
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not {name.split(".")[0] for name in names} & others, path.name

@@ -80,3 +80,21 @@ def test_score_by_another_client_is_refused_by_the_service(proposal, other_clien
         services.score_proposal(proposal=proposal, by=other_client, client_score=5)
     proposal.refresh_from_db()
     assert proposal.client_score is None
+
+
+def test_a_new_proposal_knows_its_rows_without_a_query(django_assert_num_queries, competition, freelancer):
+    """submit_proposal primes the related managers through Django's private prefetch cache
+    (_result_cache, _prefetch_done): kept because it saves two SELECTs on every submit
+    (bench/fast_paths.py). If a Django upgrade changes those internals, this fails loudly."""
+    from proposals.services import _know_related_rows
+    from proposals.tests.factories import ProposalFactory
+
+    proposal = ProposalFactory(competition=competition, freelancer=freelancer)
+    attachment = ProposalAttachment.objects.create(
+        proposal=proposal, file="x/a.pdf", original_filename="a.pdf", file_size=1, file_type="pdf"
+    )
+    fresh = Proposal.objects.get(pk=proposal.pk)
+    _know_related_rows(fresh, attachments=[attachment], revisions=[])
+    with django_assert_num_queries(0):
+        assert list(fresh.attachments.all()) == [attachment]
+        assert list(fresh.revisions.all()) == []

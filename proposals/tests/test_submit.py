@@ -260,9 +260,9 @@ class TestSubmit:
         for field in ("competition", "title", "description", "proposed_budget", "estimated_duration"):
             assert field in errors
 
-    @pytest.mark.parametrize("role", ["owning_client", "admin"])
-    def test_only_freelancers_can_submit(self, as_user, users, competition, role):
-        response = as_user(users[role]).post(URL, body(competition), format="json")
+    @pytest.mark.parametrize("role", ["client_owner", "admin_user"])
+    def test_only_freelancers_can_submit(self, request, as_user, competition, role):
+        response = as_user(request.getfixturevalue(role)).post(URL, body(competition), format="json")
 
         assert response.status_code == 403
         assert response.json()["success"] is False

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .ledger import Account, LedgerEntry, LedgerTransaction, TransactionKind
-from .models import Funding, FundingStatus, PaymentRecord, PaymentStatus, platform_fee_for
+from payments.ledger import Account, LedgerEntry, LedgerTransaction, TransactionKind
+from payments.models import Funding, FundingStatus, PaymentRecord, PaymentStatus, platform_fee_for
 
 BATCH = 1000
 
