@@ -59,6 +59,23 @@ RECORDED = {
         },
     ),
 }
+# localstripe ignores Idempotency-Key headers: that the PaymentIntent and Refund calls send them
+# is checked here, on recorded responses too.
+RECORDED[("post", "/v1/payment_intents")] = (
+    200,
+    {
+        "id": "pi_1RecordedIntent",
+        "object": "payment_intent",
+        "amount": 150000,
+        "currency": "usd",
+        "status": "requires_payment_method",
+        "client_secret": "pi_1RecordedIntent_secret_Recorded",
+    },
+)
+RECORDED[("post", "/v1/refunds")] = (
+    200,
+    {"id": "re_1RecordedRefund", "object": "refund", "amount": 150000, "status": "succeeded"},
+)
 TRANSFER_REFUSED = (
     400,
     {
@@ -179,3 +196,28 @@ def test_a_refused_transfer_makes_the_payout_failed_and_an_admin_may_retry(recor
     assert retried.json()["data"]["status"] == "COMPLETED"
     keys = [headers["Idempotency-Key"] for _, path, headers, _ in recorded.sent if path == "/v1/transfers"]
     assert len(keys) == 2 and keys[0] != keys[1]  # a retry is a new attempt, not a replay
+
+
+def test_payment_intents_and_refunds_carry_idempotency_keys_derived_from_the_funding(recorded, as_user, client_owner):
+    from competitions.tests.factories import CompetitionFactory
+    from payments.models import Funding
+
+    client_owner.email_verified = True
+    client_owner.save(update_fields=["email_verified"])
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    data = as_user(client_owner).post(f"/api/competitions/{draft.pk}/fund/").json()["data"]
+    funding = Funding.objects.get(pk=data["id"])
+    assert data["client_secret"] == "pi_1RecordedIntent_secret_Recorded"
+    _, path, headers, body = recorded.sent[-1]
+    assert path == "/v1/payment_intents" and headers["Idempotency-Key"] == f"funding:{funding.pk}"
+    assert (body["amount"], body["currency"], body["metadata[funding_id]"]) == ("150000", "usd", str(funding.pk))
+
+    payload = event("evt_rec_pi", "payment_intent.succeeded", {"id": "pi_1RecordedIntent"})
+    assert deliver(payload, sign(payload)).status_code == 200
+    as_user(client_owner).post(f"/api/competitions/{draft.pk}/status/", {"status": "CANCELLED"})
+    _, path, headers, body = recorded.sent[-1]
+    assert path == "/v1/refunds" and headers["Idempotency-Key"] == f"refund:{funding.pk}"
+    assert (body["payment_intent"], body["amount"]) == ("pi_1RecordedIntent", "150000")
+    funding.refresh_from_db()
+    assert funding.refund_ref == "re_1RecordedRefund"
+    assert_ledger_ok()
