@@ -13,7 +13,7 @@ from freelance_arena.utils import success_response
 
 from .filters import AdminPaymentFilter
 from .idempotency import idempotent
-from .models import PaymentRecord
+from .models import PaymentRecord, PaymentStatus
 from .serializers import (
     ClientPaymentSerializer,
     FreelancerPaymentSerializer,
@@ -110,4 +110,8 @@ class UpdatePaymentStatusView(generics.GenericAPIView):
             transaction_reference=data.get("transaction_reference"),
         )
         payment = PaymentRecord.objects.select_related("competition").get(pk=payment.pk)
-        return success_response(PaymentRecordSerializer(payment).data, f"Payment status changed to {payment.status}.")
+        if payment.status == PaymentStatus.PENDING and payment.released_at is not None:
+            message = "Payout released: it is sent once the winner's payout account is active."
+        else:
+            message = f"Payment status changed to {payment.status}."
+        return success_response(PaymentRecordSerializer(payment).data, message)

@@ -353,9 +353,11 @@ def test_releasing_without_a_payout_account_waits_and_tells_the_winner(as_user, 
     ok(as_user(verified_owner).post(comp_url(competition, "select-winner/"), {"proposal_id": str(winning.pk)}))
     payout = PaymentRecord.objects.get(competition=competition)
 
-    data = ok(as_user(admin_user).post(f"/api/payments/{payout.pk}/status/", {"status": "PROCESSING"}))
+    response = as_user(admin_user).post(f"/api/payments/{payout.pk}/status/", {"status": "PROCESSING"})
+    data = ok(response)
 
     assert data["status"] == PaymentStatus.PENDING and data["released_at"]
+    assert response.json()["message"].startswith("Payout released")
     assert Notification.objects.filter(
         recipient=winning.freelancer, notification_type=NotificationType.PAYOUT_ACCOUNT_NEEDED
     ).exists()
