@@ -209,6 +209,89 @@ def bench_cron(counts: list[int]) -> dict:
     return results
 
 
+def bench_money(rounds: int = 20) -> dict:
+    """Money paths (issue 12), in-process through django.test.Client, rolled back:
+    POST fund/ + the dummy confirm on fresh drafts; the Stripe webhook with a signed replayed
+    event (the exactly-once path every duplicate takes) against GET /api/health/ (the ceiling)."""
+    import stripe
+    from django.conf import settings
+    from django.test import Client
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    owner = User.objects.filter(role=Role.CLIENT, is_active=True).order_by("pk").first()
+    if owner is None:
+        return {"available": False, "note": "no client in the seeded data"}
+
+    def timed(call, n: int) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            call()
+        return (time.perf_counter() - started) / n
+
+    def once() -> dict:
+        User.objects.filter(pk=owner.pk).update(email_verified=True)
+        http = Client(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(owner)}", HTTP_HOST="127.0.0.1")
+        now = timezone.now()
+        drafts = Competition.objects.bulk_create(
+            Competition(
+                client=owner,
+                title=f"bench fund {i}",
+                description="d",
+                requirements="r",
+                budget=Decimal("1500.00"),
+                deadline=now + timedelta(days=9),
+                submission_deadline=now + timedelta(days=8),
+                category="web",
+            )
+            for i in range(rounds)
+        )
+        pool = iter(drafts)
+        queries: list[int] = []
+
+        def fund_and_confirm() -> None:
+            draft = next(pool)
+            with CaptureQueriesContext(connection) as captured:
+                funding = http.post(f"/api/competitions/{draft.pk}/fund/").json()["data"]
+                confirmed = http.post(
+                    f"/api/payments/fundings/{funding['id']}/confirm/", {"outcome": "succeeded"}, "application/json"
+                )
+            assert confirmed.status_code == 200, confirmed.content
+            queries.append(len(captured.captured_queries))
+
+        fund_seconds = timed(fund_and_confirm, rounds)
+        secret = "whsec_bench"
+        settings.STRIPE_WEBHOOK_SECRET = secret
+        payload = json.dumps(
+            {"id": "evt_bench", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_x"}}}
+        )
+        stamp = int(time.time())
+        header = f"t={stamp},v1={stripe.WebhookSignature._compute_signature(f'{stamp}.{payload}', secret)}"
+        anonymous = Client(HTTP_HOST="127.0.0.1")
+
+        def webhook() -> None:
+            response = anonymous.post(
+                "/api/payments/webhooks/stripe/", payload, "application/json", HTTP_STRIPE_SIGNATURE=header
+            )
+            assert response.status_code == 200, response.content
+
+        webhook()  # the first delivery stores the event; the timed ones are replays
+        webhook_seconds = timed(webhook, 200)
+        ceiling_seconds = timed(lambda: anonymous.get("/api/health/"), 200)
+        return {
+            "available": True,
+            "fund_confirm_ms": round(fund_seconds * 1000, 2),
+            "fund_confirm_queries": max(queries),
+            "webhook_ms": round(webhook_seconds * 1000, 3),
+            "ceiling_ms": round(ceiling_seconds * 1000, 3),
+            "webhook_share_of_ceiling": round(ceiling_seconds / webhook_seconds, 2),
+        }
+
+    try:
+        return in_rollback(once)
+    except Exception as exc:  # noqa: BLE001 - reported, not fatal
+        return {"available": False, "note": f"{type(exc).__name__}: {exc}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True, type=Path)
@@ -221,7 +304,10 @@ def main() -> None:
     print(f">> cron commands over {counts} due competitions (in-process, rolled back)")
     cron = bench_cron(counts)
     print(f"   {json.dumps(cron)}")
-    args.out.write_text(json.dumps({"select_winner": select, "cron": cron}, indent=2))
+    print(">> money: fund + confirm, signed webhook replay vs health (in-process, rolled back)")
+    money = bench_money()
+    print(f"   {json.dumps(money)}")
+    args.out.write_text(json.dumps({"select_winner": select, "cron": cron, "money": money}, indent=2))
 
 
 if __name__ == "__main__":

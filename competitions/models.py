@@ -90,6 +90,8 @@ class Competition(models.Model):
     # Set the first time the competition leaves DRAFT for OPEN: drafts, and drafts cancelled
     # before ever being published, stay private to their owner.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the prize is paid into escrow (payments: a funding succeeded); opening needs it.
+    funded_at = models.DateTimeField(null=True, blank=True, editable=False)
     winner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

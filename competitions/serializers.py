@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from payments import escrow
+from payments.money_serializers import FundingSummarySerializer
 
 from . import services
 from .models import Competition, CompetitionQuestion, CompetitionStatus
@@ -111,6 +113,7 @@ class CompetitionDetailSerializer(serializers.ModelSerializer):
     is_open = serializers.BooleanField(read_only=True)
     allowed_transitions = serializers.ListField(child=serializers.CharField(), read_only=True)
     questions = serializers.SerializerMethodField()
+    funding = serializers.SerializerMethodField()
 
     class Meta:
         model = Competition
@@ -138,8 +141,15 @@ class CompetitionDetailSerializer(serializers.ModelSerializer):
             "proposal_count",
             "allowed_transitions",
             "questions",
+            "funded_at",
+            "funding",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(FundingSummarySerializer(allow_null=True))
+    def get_funding(self, competition: Competition) -> dict[str, Any] | None:
+        summary = escrow.funding_summary(competition)
+        return None if summary is None else FundingSummarySerializer(summary).data
 
     @extend_schema_field(CompetitionQuestionSerializer(many=True))
     def get_questions(self, competition: Competition) -> list[dict[str, Any]]:
@@ -262,6 +272,14 @@ class CompetitionUpdateSerializer(CompetitionCreateSerializer):
                 f"max_proposals cannot be below the {self.instance.proposal_count} proposal(s) already received."
             )
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        # currency is not an editable field; once the prize is funded, asking to change it is a
+        # 400 rather than silently ignored.
+        if self.instance is not None and isinstance(self.initial_data, dict) and "currency" in self.initial_data:
+            escrow.refuse_frozen_edits(self.instance, {"currency": self.initial_data["currency"]})
+        return attrs
 
     def update(self, instance: Competition, validated_data: dict[str, Any]) -> Competition:
         return services.update_competition(competition=instance, data=validated_data, by=self.context["request"].user)

@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 
 from freelance_arena.events import send_on_commit
 from notifications.utils import NotificationService
+from payments import escrow
 from payments.services import create_payout
 from proposals import services as proposal_services
 
@@ -119,6 +120,7 @@ def update_competition(*, competition: Competition, data: Mapping[str, Any], by)
     locked = _lock(competition)
     if not locked.is_editable:
         raise _refuse("status", f"A {locked.status} competition can no longer be edited (only DRAFT or OPEN).")
+    escrow.refuse_frozen_edits(locked, data)
     changed = [name for name in data if name in UPDATABLE_FIELDS]
     for name in changed:
         setattr(locked, name, data[name])
@@ -142,7 +144,13 @@ def change_status(*, competition: Competition, new_status: str, by) -> Competiti
         and locked.submission_deadline <= timezone.now()
     ):
         raise _refuse("status", "The submission deadline has passed: move it into the future before opening.")
+    if new_status == CompetitionStatus.OPEN and locked.can_transition_to(new_status):
+        escrow.require_funded(locked)
+    if new_status in (CompetitionStatus.CANCELLED, CompetitionStatus.CLOSED) and locked.can_transition_to(new_status):
+        _refuse_if_entries(locked, new_status)
     _move(locked, new_status)
+    if new_status in (CompetitionStatus.CANCELLED, CompetitionStatus.CLOSED):
+        escrow.refund_all(locked)  # ended without a winner: the whole prize goes back
     if new_status == CompetitionStatus.REVIEW:
         send_on_commit(
             events.review_started, Competition, competitions=Competition.objects.filter(pk=locked.pk), by_deadline=False
@@ -150,6 +158,22 @@ def change_status(*, competition: Competition, new_status: str, by) -> Competiti
     else:
         send_on_commit(_STATUS_EVENTS[new_status], Competition, competition=locked)
     return locked
+
+
+def _refuse_if_entries(locked: Competition, new_status: str) -> None:
+    """Freelancers worked for a guaranteed prize: with an active proposal a competition can
+    no longer be cancelled, nor closed without a winner."""
+    from proposals.models import Proposal
+
+    if not Proposal.objects.filter(competition_id=locked.pk).active().exists():
+        return
+    if new_status == CompetitionStatus.CANCELLED:
+        raise _refuse("status", "This competition has active proposals: it can no longer be cancelled.")
+    raise _refuse(
+        "status",
+        "This competition has active proposals: select a winner (or let the award deadline decide) "
+        "instead of closing it.",
+    )
 
 
 def cancel(*, competition: Competition, by) -> Competition:
@@ -234,6 +258,7 @@ def select_winner(*, competition: Competition, proposal, by) -> Competition:
             )
         winning, losers = proposal_services.accept_winner(competition=locked, proposal_id=proposal.pk)
         _move(locked, CompetitionStatus.CLOSED, winner_id=winning.freelancer_id, winning_proposal=winning)
+        escrow.settle_award(locked, winning)
         create_payout(competition=locked, proposal=winning)
         send_on_commit(events.winner_selected, Competition, competition=locked, proposal=winning, losers=losers)
     return locked

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from payments import money_views
+
 from . import views
 
 app_name = "competitions"
@@ -19,5 +21,7 @@ urlpatterns = [
         name="answer",
     ),
     path("<uuid:pk>/bookmark/", views.CompetitionBookmarkView.as_view(), name="bookmark"),
+    path("<uuid:pk>/fund/", money_views.FundCompetitionView.as_view(), name="fund"),
+    path("<uuid:pk>/escrow/", money_views.EscrowView.as_view(), name="escrow"),
     path("<uuid:pk>/select-winner/", views.SelectWinnerView.as_view(), name="select-winner"),
 ]

@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 from accounts.models import user_is_admin
 from accounts.permissions import IsClient
 from freelance_arena.utils import success_response
+from payments import escrow
+from payments.idempotency import idempotent
 
 from . import list_cache, services
 from .filters import CompetitionSearchFilter, MyCompetitionFilter, PublicCompetitionFilter, StableOrderingFilter
@@ -72,6 +74,7 @@ def detail_queryset(user) -> QuerySet:
         Competition.objects.visible_to(user)
         .select_related("client__rating")
         .with_proposal_count()
+        .annotate(**escrow.funding_annotations())
         .prefetch_related(Prefetch("questions", queryset=public_questions, to_attr="public_questions"))
     )
 
@@ -334,6 +337,7 @@ class SelectWinnerView(CompetitionNestedMixin, generics.GenericAPIView):
     serializer_class = SelectWinnerSerializer
 
     @extend_schema(request=SelectWinnerSerializer, responses=CompetitionDetailSerializer)
+    @idempotent
     def post(self, request: Request, pk) -> Response:
         from proposals.models import Proposal
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from competitions import list_cache
 from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
+from demo.escrow import seed_escrow
 from demo.vocabulary import (
     ACTIONS,
     ADJECTIVES,
@@ -45,8 +46,20 @@ from demo.vocabulary import (
 )
 from feedback.models import Review, ReviewType, UserRating
 from notifications.models import Notification, NotificationPreference, NotificationType
-from payments.models import PaymentRecord, PaymentStatus, platform_fee_for
+from payments.ledger import LedgerEntry, LedgerTransaction
+from payments.models import (
+    Funding,
+    IdempotencyRecord,
+    PaymentRecord,
+    PaymentStatus,
+    PayoutAccount,
+    ProviderEvent,
+    platform_fee_for,
+)
 from proposals.models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
+
+# Part 2's money tables, emptied with the rest (they point at competitions and users).
+MONEY_MODELS = (LedgerEntry, LedgerTransaction, Funding, PayoutAccount, ProviderEvent, IdempotencyRecord)
 
 DEMO_PASSWORD = "demo-password-123"
 DEMO_DOMAIN = "demo.test"
@@ -261,6 +274,7 @@ def flush_demo_tables(write: Callable[[str], None]) -> None:
         for m in (
             Notification,
             NotificationPreference,
+            *MONEY_MODELS,
             PaymentRecord,
             Review,
             UserRating,
@@ -331,6 +345,9 @@ class DemoSeeder:
             self._timed("bookmarks", lambda: self.seed_bookmarks(size))
             self._timed("reviews+ratings", self.seed_reviews)
             self._timed("payments", self.seed_payments)
+            self._timed(
+                "escrow", lambda: seed_escrow([*self.competitions, self._row(self.special)], self.winners, self.now)
+            )
             self._timed("notifications", lambda: self.seed_notifications(size))
         # Bulk inserts and TRUNCATE send no events, so nothing invalidated the cached pages of
         # the public list: drop them here, or visitors could see the data this replaced.
@@ -408,6 +425,19 @@ class DemoSeeder:
         self.rng.shuffle(statuses)
         return statuses
 
+    @staticmethod
+    def _row(competition: Competition) -> tuple:
+        return (
+            competition.id,
+            competition.status,
+            competition.client_id,
+            competition.published_at,
+            competition.submission_deadline,
+            competition.max_proposals,
+            competition.budget,
+            competition.currency,
+        )
+
     def _competition(self, cid: uuid.UUID, status: str) -> Competition:
         rng, now = self.rng, self.now
         day = timedelta(days=1)
@@ -461,6 +491,7 @@ class DemoSeeder:
             special = self._competition(SELECT_WINNER_COMPETITION_ID, CompetitionStatus.REVIEW)
             special.title = "Redesign our flagship marketplace checkout with react (select-winner benchmark)"
             special.max_proposals = None
+            special.budget = Decimal("15000.00")  # the prize covers every bid below (Part 2)
             special.client_id = self.clients[0]
             self.special = special
             yield special
@@ -535,6 +566,7 @@ class DemoSeeder:
                     created = published + (window_end - published) * rng.random()
                     low = max(50, int(budget) // 2)
                     bid = money(rng, low, max(low + 50, int(budget) + int(budget) // 5 + 50))
+                    bid = min(bid, budget)  # a proposal asks at most the escrowed prize (Part 2)
                     roll = rng.random()
                     score = None
                     winner = False

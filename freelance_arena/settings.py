@@ -5,6 +5,7 @@ The Configuration table in README.md lists every variable with its default.
 
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -285,6 +286,29 @@ if S3_BUCKET or S3_PRIVATE_BUCKET:
 # On by default only with Redis: with per-process memory caches, a write in one worker could not
 # invalidate the pages another worker holds.
 PUBLIC_LIST_CACHE_SECONDS = env_int("PUBLIC_LIST_CACHE_SECONDS", 30 if REDIS_URL else 0)
+
+# --- Money (Part 2): the payment provider, Stripe's keys, the platform's fee --------------------
+# `dummy` moves no money (development, tests); it is the default only while DEBUG is on: a
+# production process must name its provider, and `stripe` without both keys refuses to start.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "dummy" if DEBUG else "").strip().lower()
+if PAYMENT_PROVIDER not in {"dummy", "stripe"}:
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER must be 'dummy' or 'stripe'"
+        + (" (with DJANGO_DEBUG=False it must be set explicitly)." if not PAYMENT_PROVIDER else ".")
+    )
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # a Stripe-compatible server (localstripe in tests)
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.")
+try:
+    PLATFORM_FEE_PERCENT = Decimal(env_str("PLATFORM_FEE_PERCENT", "10") or "10")
+except InvalidOperation as exc:
+    raise ImproperlyConfigured("PLATFORM_FEE_PERCENT must be a number, e.g. 10 or 7.5.") from exc
+if not PLATFORM_FEE_PERCENT.is_finite() or not Decimal("0") <= PLATFORM_FEE_PERCENT < Decimal("100"):
+    raise ImproperlyConfigured("PLATFORM_FEE_PERCENT must be a number from 0 to below 100.")
+# How long an Idempotency-Key's first answer is replayed.
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
 PROFILE_PICTURE_MAX_BYTES = 2 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

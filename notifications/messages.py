@@ -47,6 +47,28 @@ TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "Deadline approaching for {competition}",
         "Submissions close within 24 hours. Submit your proposal before {deadline} UTC.",
     ),
+    # Money (payments/notifications.py): {amount} {currency} as stored.
+    ("FUNDING_SUCCEEDED", ""): (
+        "The prize of {competition} is funded",
+        "{amount} {currency} is held in escrow. You can now open the competition.",
+    ),
+    ("FUNDING_FAILED", ""): (
+        "Funding the prize of {competition} failed",
+        "The payment did not go through. You can try to fund the prize again.",
+    ),
+    ("PRIZE_REFUNDED", ""): (
+        "{amount} {currency} of {competition} refunded",
+        "{amount} {currency} held in escrow for this competition was returned to you.",
+    ),
+    ("PAYOUT_ACCOUNT_NEEDED", ""): (
+        "Connect a payout account to receive your prize",
+        "Your prize of {amount} {currency} is released and waits for an active payout account: "
+        "create one under Payments.",
+    ),
+    ("PAYOUT_SENT", ""): (
+        "Your prize of {amount} {currency} was sent",
+        "The payout was transferred to your payout account.",
+    ),
 }
 
 
@@ -82,6 +104,8 @@ def render(notification_type: str, params: dict[str, Any] | None) -> tuple[str, 
         "comment": params.get("comment", ""),
         "answer": params.get("answer", ""),
         "deadline": _minute(params.get("deadline")),
+        "amount": params.get("amount", ""),
+        "currency": params.get("currency", ""),
     }
     title, message = template
     return capped(title.format(**values)), message.format(**values)

@@ -20,6 +20,12 @@ class NotificationType(models.TextChoices):
     WINNER_SELECTED = "WINNER_SELECTED", "Winner selected"
     NEW_REVIEW = "NEW_REVIEW", "New review"
     COMPETITION_DEADLINE_APPROACHING = "COMPETITION_DEADLINE_APPROACHING", "Competition deadline approaching"
+    # Money (payments/notifications.py builds them).
+    FUNDING_SUCCEEDED = "FUNDING_SUCCEEDED", "Prize funded"
+    FUNDING_FAILED = "FUNDING_FAILED", "Prize funding failed"
+    PRIZE_REFUNDED = "PRIZE_REFUNDED", "Prize refunded"
+    PAYOUT_ACCOUNT_NEEDED = "PAYOUT_ACCOUNT_NEEDED", "Payout account needed"
+    PAYOUT_SENT = "PAYOUT_SENT", "Payout sent"
 
 
 class Notification(models.Model):

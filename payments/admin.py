@@ -5,7 +5,8 @@ from rest_framework.exceptions import APIException
 
 from backoffice.admin_helpers import CompactChangelist, day, money, short
 
-from .models import PaymentRecord, PaymentStatus
+from .ledger import LedgerEntry, LedgerTransaction
+from .models import Funding, PaymentRecord, PaymentStatus, PayoutAccount, ProviderEvent
 from .services import update_payment_status
 
 
@@ -119,3 +120,66 @@ class PaymentRecordAdmin(CompactChangelist, admin.ModelAdmin):
     @admin.action(description="Mark selected payments FAILED (from PROCESSING)", permissions=["change"])
     def mark_failed(self, request, queryset) -> None:
         self._move(request, queryset, PaymentStatus.FAILED)
+
+
+# --- Money (Part 2): read-only everywhere; the ledger has no write path at all -----------------
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Funding)
+class FundingAdmin(_ReadOnlyAdmin):
+    list_display = ["competition", "client", "amount", "currency", "status", "provider", "created_at", "succeeded_at"]
+    list_filter = ["status", "provider", "currency", "created_at"]
+    search_fields = ["competition__title", "client__username", "client__email", "provider_ref"]
+    list_select_related = ["competition", "client"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "provider", "status", "provider_account_id", "created_at", "activated_at"]
+    list_filter = ["status", "provider"]
+    search_fields = ["user__username", "user__email", "provider_account_id"]
+    list_select_related = ["user"]
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(_ReadOnlyAdmin):
+    list_display = ["event_id", "provider", "type", "received_at", "processed_at"]
+    list_filter = ["provider", "type", "received_at"]
+    search_fields = ["event_id", "type"]
+
+
+class LedgerEntryInline(admin.TabularInline):
+    model = LedgerEntry
+    fields = ["account", "user", "competition", "amount", "currency"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(_ReadOnlyAdmin):
+    list_display = ["reference", "kind", "competition", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["reference", "competition__title"]
+    list_select_related = ["competition"]
+    date_hierarchy = "created_at"
+    inlines = [LedgerEntryInline]
+    actions = None  # no bulk delete either

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .ledger import LedgerTransaction, TransactionKind
 from .models import PaymentRecord, PaymentStatus
 
 
@@ -36,3 +37,19 @@ class AdminPaymentFilter(django_filters.FilterSet):
         if value == date.max:
             return queryset  # no day after it to bound by, and nothing is created after it
         return queryset.filter(created_at__lt=_start_of_day(value + timedelta(days=1)))
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """The admin ledger: by competition, kind and creation date (whole days, inclusive)."""
+
+    competition = django_filters.UUIDFilter(field_name="competition_id")
+    kind = django_filters.ChoiceFilter(choices=TransactionKind.choices)
+    created_after = django_filters.DateFilter(method="filter_created_after")
+    created_before = django_filters.DateFilter(method="filter_created_before")
+
+    class Meta:
+        model = LedgerTransaction
+        fields = ["competition", "kind", "created_after", "created_before"]
+
+    filter_created_after = AdminPaymentFilter.filter_created_after
+    filter_created_before = AdminPaymentFilter.filter_created_before

@@ -24,6 +24,8 @@ class PaymentRecordSerializer(serializers.ModelSerializer):
             "platform_fee",
             "net_amount",
             "transaction_reference",
+            "transfer_ref",
+            "released_at",
             "notes",
             "created_at",
             "updated_at",

@@ -11,7 +11,14 @@ from accounts.models import user_is_admin
 from freelance_arena.events import send_on_commit
 
 from . import events
-from .models import PaymentRecord, PaymentStatus
+from .models import (
+    FUNDING_TRANSITIONS,
+    Funding,
+    PaymentRecord,
+    PaymentStatus,
+    PayoutAccount,
+    PayoutAccountStatus,
+)
 
 DUPLICATE_REFERENCE_MESSAGE = "Another payment already has this transaction reference."
 
@@ -42,6 +49,8 @@ def update_payment_status(
     The row is locked and the transition re-checked after the lock, so of two admins moving the
     same PENDING payment at once exactly one succeeds and the other gets a 400.
     """
+    from . import payouts
+
     if not user_is_admin(by):
         raise PermissionDenied("Only administrators can change a payment's status.")
     reference = (transaction_reference or "").strip() or None
@@ -54,9 +63,14 @@ def update_payment_status(
             raise ValidationError(
                 {"status": [f"A payment cannot move from {payment.status} to {new_status}."]}, code="invalid_transition"
             )
+        # PROCESSING releases the payout (or retries a failed one): the transfer, after the
+        # notes and reference below are stored, decides the status.
+        releasing = new_status == PaymentStatus.PROCESSING
         old_status = payment.status
-        payment.status = new_status
-        update_fields = ["status", "updated_at"]
+        update_fields = ["updated_at"]
+        if not releasing:
+            payment.status = new_status
+            update_fields.append("status")
         if new_status == PaymentStatus.COMPLETED:
             payment.completed_at = timezone.now()
             update_fields.append("completed_at")
@@ -75,5 +89,46 @@ def update_payment_status(
             if PaymentRecord.objects.filter(transaction_reference=reference).exclude(pk=payment.pk).exists():
                 raise ValidationError({"transaction_reference": [DUPLICATE_REFERENCE_MESSAGE]}) from None
             raise
+        if releasing:
+            return payouts.release(payment=payment, by=by)
+        if new_status == PaymentStatus.COMPLETED:
+            payouts.post_payout(payment)  # completed by hand: the money left all the same
         send_on_commit(events.payment_status_changed, PaymentRecord, payment=payment, old_status=old_status, by=by)
     return payment
+
+
+# --- The doors of Part 2's statuses: fundings, payouts moved by the provider, payout accounts ----
+
+
+def move_funding(funding: Funding, new_status: str, **fields) -> None:
+    """A funding's one door (`funding` locked by the caller): asks FUNDING_TRANSITIONS."""
+    if new_status not in FUNDING_TRANSITIONS[funding.status]:
+        raise ValueError(f"No funding transition from {funding.status} to {new_status}")
+    funding.status = new_status
+    for name, value in fields.items():
+        setattr(funding, name, value)
+    funding.save(update_fields=["status", *fields])
+
+
+def move_payout(payment: PaymentRecord, new_status: str, *, by=None, **fields) -> None:
+    """A payout moved by the release flow or the provider's answer (locked by the caller)."""
+    if not payment.can_transition_to(new_status):
+        raise ValidationError({"status": [f"A payment cannot move from {payment.status} to {new_status}."]})
+    old_status = payment.status
+    payment.status = new_status
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=["status", "updated_at", *fields])
+    if by is not None:
+        send_on_commit(events.payment_status_changed, PaymentRecord, payment=payment, old_status=old_status, by=by)
+
+
+def activate_payout_account(account: PayoutAccount) -> bool:
+    """PENDING -> ACTIVE (the provider says payouts are enabled); False if it already was."""
+    if account.status == PayoutAccountStatus.ACTIVE:
+        return False
+    account.status = PayoutAccountStatus.ACTIVE
+    account.activated_at = timezone.now()
+    account.onboarding_url = ""
+    account.save(update_fields=["status", "activated_at", "onboarding_url", "updated_at"])
+    return True

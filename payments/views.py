@@ -12,7 +12,8 @@ from accounts.permissions import IsAdminRole, IsClient, IsFreelancer
 from freelance_arena.utils import success_response
 
 from .filters import AdminPaymentFilter
-from .models import PaymentRecord
+from .idempotency import idempotent
+from .models import PaymentRecord, PaymentStatus
 from .serializers import (
     ClientPaymentSerializer,
     FreelancerPaymentSerializer,
@@ -96,6 +97,7 @@ class UpdatePaymentStatusView(generics.GenericAPIView):
     permission_classes = [IsAdminRole]
 
     @extend_schema(request=PaymentStatusUpdateSerializer, responses=PaymentRecordSerializer)
+    @idempotent
     def post(self, request: Request, pk) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -108,4 +110,8 @@ class UpdatePaymentStatusView(generics.GenericAPIView):
             transaction_reference=data.get("transaction_reference"),
         )
         payment = PaymentRecord.objects.select_related("competition").get(pk=payment.pk)
-        return success_response(PaymentRecordSerializer(payment).data, f"Payment status changed to {payment.status}.")
+        if payment.status == PaymentStatus.PENDING and payment.released_at is not None:
+            message = "Payout released: it is sent once the winner's payout account is active."
+        else:
+            message = f"Payment status changed to {payment.status}."
+        return success_response(PaymentRecordSerializer(payment).data, message)

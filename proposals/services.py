@@ -12,6 +12,7 @@ commit (`proposals/events.py`).
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -85,6 +86,24 @@ def accept_winner(*, competition: Competition, proposal_id: Any) -> tuple[Propos
     return winning, others.active()
 
 
+def _require_within_prize(competition: Competition, proposed_budget) -> None:
+    """The prize is escrowed: a proposal cannot ask for more than the competition's budget."""
+    if proposed_budget is None:
+        return
+    try:
+        proposed_budget = Decimal(str(proposed_budget))
+    except ArithmeticError:
+        return  # not a number: the field's own validation answers it
+    if proposed_budget > competition.budget:
+        raise ValidationError(
+            {
+                "proposed_budget": [
+                    f"The proposed budget cannot exceed the prize ({competition.budget} {competition.currency})."
+                ]
+            }
+        )
+
+
 def _require_editable(proposal: Proposal, action: str) -> None:
     """Edits and attachment changes: a SUBMITTED proposal on a competition still open."""
     if proposal.status != ProposalStatus.SUBMITTED:
@@ -134,6 +153,7 @@ def submit_proposal(
                 raise ValidationError({"competition": ["This competition is not open for submissions."]})
             if competition.submission_deadline <= timezone.now():
                 raise ValidationError({"competition": ["The submission deadline of this competition has passed."]})
+            _require_within_prize(competition, data.get("proposed_budget"))
             if competition.max_proposals is not None:
                 active = Proposal.objects.filter(competition=competition).active().count()
                 if active >= competition.max_proposals:
@@ -182,6 +202,8 @@ def update_proposal(*, proposal: Proposal, by, data: dict[str, Any], revision_no
         proposal = _lock(proposal)
         require_freelancer_of(proposal, by, "edit it")
         _require_editable(proposal, "be edited")
+        if "proposed_budget" in data:
+            _require_within_prize(proposal.competition, data["proposed_budget"])
         changed = []
         for field in EDITABLE_FIELDS:
             if field in data and getattr(proposal, field) != data[field]:

@@ -17,7 +17,7 @@ from competitions.tests.factories import CompetitionBookmarkFactory, Competition
 from feedback.models import Review, ReviewType
 from notifications.models import NotificationPreference
 from notifications.tests.factories import NotificationFactory
-from payments.models import PaymentRecord, PaymentStatus
+from payments.models import PaymentRecord, PaymentStatus, ProviderEvent
 from payments.tests.factories import PaymentRecordFactory
 from proposals.tests.factories import ProposalFactory
 
@@ -47,6 +47,9 @@ def data(client_owner, freelancer, other_freelancer):
             completed_at=now,
         )
     PaymentRecordFactory(competition=closed, freelancer=freelancer, amount=Decimal("50.00"))
+    ProviderEvent.objects.create(
+        provider="stripe", event_id="evt_admin_1", type="payment_intent.succeeded", payload={"id": "evt_admin_1"}
+    )
     Review.objects.create(
         reviewer=client_owner,
         reviewee=freelancer,

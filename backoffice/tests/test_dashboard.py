@@ -93,7 +93,19 @@ def test_the_dashboard_numbers_match_the_data(platform):
 
 def test_panels_of_models_that_do_not_exist_yet_are_hidden(platform):
     titles = [p["title"] for p in dashboard.dashboard()]
-    assert not any(title.startswith(("Disputes", "Reports", "Funded")) for title in titles)
+    assert not any(title.startswith("Disputes") for title in titles)
+
+
+def test_the_funded_panel_sums_the_prizes_paid_into_escrow(platform):
+    from django.db.models import Sum
+
+    from payments.models import Funding, FundingStatus
+
+    panels = {p["title"]: p for p in dashboard.dashboard()}
+    paid_in = Funding.objects.filter(status=FundingStatus.SUCCEEDED).values("currency").annotate(total=Sum("amount"))
+    assert paid_in  # the platform's funded competitions
+    expected = {(row["currency"], f"{row['total']:,.2f}") for row in paid_in}
+    assert set(panels["Funded"]["items"]) == expected
 
 
 def test_the_admin_index_shows_the_dashboard_in_bounded_queries(admin_browser, platform, django_assert_max_num_queries):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from accounts.tests.factories import ClientFactory, FreelancerFactory
 from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 
+FUNDED_STATUSES = frozenset({CompetitionStatus.OPEN, CompetitionStatus.REVIEW, CompetitionStatus.CLOSED})
+
 
 class CompetitionFactory(factory.django.DjangoModelFactory):
     """An OPEN, published competition by default; `status=DRAFT` gives an unpublished draft."""
@@ -26,6 +28,18 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
     category = "web"
     tags = "html,css"
     published_at = factory.LazyAttribute(lambda o: None if o.status == CompetitionStatus.DRAFT else timezone.now())
+
+    @factory.post_generation
+    def funded(obj, create, extracted, **kwargs):
+        """Competitions past DRAFT had their prize paid into escrow (a succeeded funding and its
+        ledger FUNDING), cancelled ones excepted; `funded=True/False` forces either way."""
+        if not create:
+            return
+        wanted = extracted if extracted is not None else obj.status in FUNDED_STATUSES
+        if wanted and obj.funded_at is None:
+            from payments.tests.money import fund_competition
+
+            fund_competition(obj)
 
 
 class CompetitionQuestionFactory(factory.django.DjangoModelFactory):

@@ -31,10 +31,14 @@ def _action(admin_browser, action: str, competitions) -> list[str]:
 
 
 def test_bulk_open_opens_drafts_and_skips_the_rest(admin_browser, client_owner):
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     closed = CompetitionFactory(client=client_owner, status=CompetitionStatus.CLOSED, title="done")
     stale_draft = CompetitionFactory(
-        client=client_owner, status=CompetitionStatus.DRAFT, submission_deadline=in_days(-1), deadline=in_days(1)
+        client=client_owner,
+        status=CompetitionStatus.DRAFT,
+        submission_deadline=in_days(-1),
+        deadline=in_days(1),
+        funded=True,
     )
 
     messages = _action(admin_browser, "bulk_open", [draft, closed, stale_draft])
@@ -51,7 +55,7 @@ def test_bulk_open_opens_drafts_and_skips_the_rest(admin_browser, client_owner):
 
 
 def test_bulk_cancel_cancels_draft_and_open_only(admin_browser, client_owner):
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     opened = CompetitionFactory(client=client_owner, status=CompetitionStatus.OPEN)
     review = CompetitionFactory(client=client_owner, status=CompetitionStatus.REVIEW)
 

@@ -457,7 +457,8 @@ def test_unknown_competition_is_a_404(api_client):
 
 @pytest.mark.parametrize("status", [CompetitionStatus.DRAFT, CompetitionStatus.OPEN])
 def test_owner_updates_while_draft_or_open(as_user, client_owner, status):
-    competition = CompetitionFactory(client=client_owner, status=status)
+    # Not funded: once a funding starts the budget is frozen (tests in payments/tests/test_rules.py).
+    competition = CompetitionFactory(client=client_owner, status=status, funded=False)
     data = ok(
         as_user(client_owner).patch(
             detail_url(competition), {"title": "New title 🚀", "budget": "2500.50"}, format="json"

@@ -90,7 +90,7 @@ def _due_competitions(owner, count: int, *, submission_deadline) -> list:
 
     first, second, third = FreelancerFactory.create_batch(3)
     competitions = CompetitionFactory.create_batch(
-        count, client=owner, submission_deadline=submission_deadline, deadline=in_days(3)
+        count, client=owner, submission_deadline=submission_deadline, deadline=in_days(3), funded=False
     )
     for competition in competitions:
         ProposalFactory(competition=competition, freelancer=first)

@@ -58,7 +58,7 @@ def test_each_query_string_and_host_is_its_own_page(api_client, client_owner):
 
 
 def test_a_competition_that_opens_appears_at_once(api_client, as_user, client_owner):
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, title="Brand new")
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, title="Brand new", funded=True)
     before, _ = listed(api_client)
     assert card(before, draft) is None
     response = as_user(client_owner).post(f"{URL}{draft.pk}/status/", {"status": "OPEN"}, format="json")

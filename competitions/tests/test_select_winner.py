@@ -74,7 +74,10 @@ def test_owner_selects_the_winner_with_every_effect(as_user, client_owner, revie
     assert sorted(n.recipient_id for n in rejected) == sorted(
         [entries["loser"].freelancer_id, entries["scored"].freelancer_id]
     )
-    assert Notification.objects.count() == 3  # no proposal-scored noise from the bulk update
+    # The rest of the prize (1500.00 - 999.99) went back to the client (Part 2).
+    refunded = Notification.objects.get(notification_type=NotificationType.PRIZE_REFUNDED)
+    assert refunded.recipient_id == client_owner.pk
+    assert Notification.objects.count() == 4  # no proposal-scored noise from the bulk update
 
 
 def test_payment_uses_the_competitions_currency(client_owner):
@@ -209,6 +212,11 @@ def test_select_winner_query_count_does_not_depend_on_the_number_of_proposals(cl
     many = _statements_to_select_a_winner(client_owner, 300)
     assert few == many
     # lock the competition, lock the proposal; accept it, reject the others, close the competition;
+    # the escrow settled (its balance, the AWARD and its entries, the funding refunded the rest);
     # the payment, the winner's notification, the losers' (one INSERT … SELECT), read back once
-    # for the open sockets
-    assert many == ["SELECT", "SELECT", "UPDATE", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT", "SELECT"]
+    # for the open sockets; the client's refund notification (inserted before that read)
+    assert many == [
+        *["SELECT", "SELECT", "UPDATE", "UPDATE", "UPDATE"],
+        *["SELECT", "INSERT", "INSERT", "SELECT", "UPDATE"],
+        *["INSERT", "INSERT", "INSERT", "INSERT", "SELECT"],
+    ]

@@ -10,6 +10,7 @@ from competitions.models import COMPETITION_TRANSITIONS, CompetitionStatus
 from competitions.tests.conftest import detail_url, error, in_days, ok
 from competitions.tests.factories import CompetitionBookmarkFactory, CompetitionFactory
 from notifications.models import Notification, NotificationType
+from payments.tests.money import fund_competition
 from proposals.models import ProposalStatus
 from proposals.tests.factories import ProposalFactory
 
@@ -33,7 +34,7 @@ def test_the_contract_table_is_the_models_table():
 
 @pytest.mark.parametrize(("source", "target"), sorted(ALLOWED))
 def test_owner_makes_every_allowed_transition(as_user, client_owner, source, target):
-    competition = CompetitionFactory(client=client_owner, status=source)
+    competition = CompetitionFactory(client=client_owner, status=source, funded=True)  # opening needs it
 
     data = ok(as_user(client_owner).post(f"{detail_url(competition)}status/", {"status": target}, format="json"))
 
@@ -100,6 +101,7 @@ def test_opening_needs_a_submission_deadline_in_the_future(as_user, client_owner
 
 
 def test_opening_publishes_the_competition_once(client_owner, draft_competition):
+    fund_competition(draft_competition)
     assert draft_competition.published_at is None
     services.change_status(competition=draft_competition, new_status=CompetitionStatus.OPEN, by=client_owner)
     draft_competition.refresh_from_db()
@@ -127,7 +129,7 @@ def test_anonymous_status_change_is_a_401(api_client, open_competition):
 
 
 def test_bookmarkers_are_notified_when_the_competition_opens(client_owner, freelancer, other_freelancer):
-    competition = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    competition = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     CompetitionBookmarkFactory(competition=competition, user=freelancer)
     CompetitionBookmarkFactory(competition=competition, user=other_freelancer)
 
@@ -139,7 +141,7 @@ def test_bookmarkers_are_notified_when_the_competition_opens(client_owner, freel
 
 
 def test_saving_an_open_competition_again_sends_nothing(as_user, client_owner, freelancer):
-    competition = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    competition = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     CompetitionBookmarkFactory(competition=competition, user=freelancer)
     services.change_status(competition=competition, new_status=CompetitionStatus.OPEN, by=client_owner)
     assert Notification.objects.count() == 1
@@ -159,14 +161,25 @@ def test_other_status_changes_do_not_notify_bookmarkers(client_owner, freelancer
     assert not Notification.objects.exists()
 
 
-def test_closing_without_a_winner_notifies_participants(client_owner, review_competition):
-    active = ProposalFactory(competition=review_competition)
+def test_closing_without_a_winner_is_refused_while_a_proposal_is_active(client_owner, review_competition):
+    # Part 2 (changed): select a winner, or let the award deadline decide.
+    ProposalFactory(competition=review_competition)
     ProposalFactory(competition=review_competition, status=ProposalStatus.WITHDRAWN)
+
+    with pytest.raises(ValidationError):
+        services.change_status(competition=review_competition, new_status=CompetitionStatus.CLOSED, by=client_owner)
+
+    review_competition.refresh_from_db()
+    assert review_competition.status == CompetitionStatus.REVIEW
+
+
+def test_closing_without_a_winner_and_without_entries_tells_nobody(client_owner, review_competition):
+    withdrawn = ProposalFactory(competition=review_competition, status=ProposalStatus.WITHDRAWN)
     Notification.objects.all().delete()  # the proposal-received notices of the setup
 
     services.change_status(competition=review_competition, new_status=CompetitionStatus.CLOSED, by=client_owner)
 
     closed = Notification.objects.filter(notification_type=NotificationType.COMPETITION_CLOSED)
-    assert [n.recipient_id for n in closed] == [active.freelancer_id]
+    assert not closed.filter(recipient_id=withdrawn.freelancer_id).exists()
     review_competition.refresh_from_db()
     assert review_competition.winner is None

@@ -146,3 +146,14 @@ def test_a_reseed_drops_cached_pages_of_the_public_list(settings, api_client):
     after = api_client.get("/api/competitions/").json()["data"]["results"]
     assert {c["id"] for c in after} <= set(map(str, Competition.objects.values_list("id", flat=True)))
     assert after != before
+
+
+def test_seeded_money_is_consistent_and_awards_work(seeded):
+    """Part 2: published competitions are funded, awards settled, the ledger proves it."""
+    from payments.models import Funding
+    from payments.tests.money import assert_ledger_ok
+
+    assert Funding.objects.exists()
+    assert not Competition.objects.filter(status=CompetitionStatus.OPEN, funded_at__isnull=True).exists()
+    assert not Proposal.objects.filter(proposed_budget__gt=F("competition__budget")).exists()
+    assert_ledger_ok()

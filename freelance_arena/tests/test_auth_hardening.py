@@ -206,6 +206,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "False",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "api.freelance-arena.example",
+    "PAYMENT_PROVIDER": "dummy",  # with DEBUG off the provider must be named (Part 2)
 }
 
 

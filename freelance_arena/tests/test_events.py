@@ -50,7 +50,7 @@ def record():
 
 def test_an_event_is_sent_after_the_commit_not_before(django_capture_on_commit_callbacks, client_owner, record):
     opened = record(competition_events.competition_opened)
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.change_status(competition=draft, new_status=CompetitionStatus.OPEN, by=client_owner)
     assert opened.calls == []  # committed work only: nothing was sent inside the transaction
@@ -61,7 +61,7 @@ def test_an_event_is_sent_after_the_commit_not_before(django_capture_on_commit_c
 
 def test_a_rolled_back_change_sends_nothing(client_owner, record):
     opened = record(competition_events.competition_opened)
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.change_status(competition=draft, new_status=CompetitionStatus.OPEN, by=client_owner)
         raise RuntimeError("the request failed after the move")
@@ -110,12 +110,16 @@ def test_send_on_commit_outside_a_transaction_sends_at_once(record):
 def test_a_factory_row_notifies_nobody_only_a_service_does(client_owner, freelancer):
     # Notifications follow domain events, not post_save: fixtures need no clean-up.
     competition = CompetitionFactory(client=client_owner)
-    ProposalFactory(competition=competition, freelancer=freelancer)
+    proposal = ProposalFactory(competition=competition, freelancer=freelancer)
     assert not Notification.objects.exists()
     services.change_status(competition=competition, new_status=CompetitionStatus.REVIEW, by=client_owner)
-    services.change_status(competition=competition, new_status=CompetitionStatus.CLOSED, by=client_owner)
-    assert list(Notification.objects.values_list("notification_type", flat=True)) == [
-        NotificationType.COMPETITION_CLOSED
+    assert not Notification.objects.exists()
+    # With an active proposal the owner can no longer close without a winner (Part 2): the prize
+    # is awarded, and its rest refunded.
+    services.select_winner(competition=competition, proposal=proposal, by=client_owner)
+    assert sorted(Notification.objects.values_list("notification_type", flat=True)) == [
+        NotificationType.PRIZE_REFUNDED,
+        NotificationType.PROPOSAL_ACCEPTED,
     ]
 
 

@@ -457,8 +457,10 @@ def test_competition_create_starts_as_the_callers_unpublished_draft(as_user, cli
 @covers(("api/competitions/<uuid:pk>/", "PUT"), ("api/competitions/<uuid:pk>/", "PATCH"))
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_competition_update_ignores_status_currency_owner_and_winner(
-    as_user, client_owner, freelancer, open_competition, elsewhere, method
+    as_user, client_owner, freelancer, elsewhere, method
 ):
+    # Not funded: a funded prize's budget and currency are a 400 (payments/tests/test_escrow_flow.py).
+    open_competition = CompetitionFactory(client=client_owner, funded=False)
     fields = ("id", "status", "currency", "client_id", "winner_id", "winning_proposal_id", "published_at", "created_at")
     before = state(open_competition, *fields)
     body = {**competition_body(), **competition_forgeries(elsewhere, freelancer), "currency": "EUR"}
@@ -474,7 +476,7 @@ def test_competition_update_ignores_status_currency_owner_and_winner(
 
 @covers(("api/competitions/<uuid:pk>/status/", "POST"))
 def test_competition_status_change_sets_only_the_status(as_user, client_owner, freelancer, elsewhere):
-    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT, funded=True)
     fields = ("id", "title", "budget", "currency", "client_id", "winner_id", "winning_proposal_id", "created_at")
     before = state(draft, *fields)
     forged = {**competition_forgeries(elsewhere, freelancer), "title": "Sneaky", "budget": "1.00", "currency": "EUR"}
@@ -922,3 +924,87 @@ def test_payment_status_update_ignores_money_parties_and_dates(
         assert recent(payment.completed_at)  # stamped by the transition, not the body's 2001
     else:
         assert payment.completed_at is None
+
+
+# --- Money (Part 2) -------------------------------------------------------------------------------
+
+
+@covers(("api/competitions/<uuid:pk>/fund/", "POST"))
+def test_fund_takes_amount_currency_and_status_from_the_competition_not_the_body(as_user, client_owner, elsewhere):
+    from payments.models import Funding, FundingStatus
+
+    client_owner.email_verified = True
+    client_owner.save(update_fields=["email_verified"])
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    body = {
+        "id": FORGED_ID,
+        "amount": "1.00",
+        "currency": "EUR",
+        "status": "SUCCEEDED",
+        "provider": "stripe",
+        "provider_ref": "pi_forged",
+        "competition": str(elsewhere.competition_id),
+        "client": str(elsewhere.freelancer_id),
+    }
+    data = ok(as_user(client_owner).post(f"/api/competitions/{draft.pk}/fund/", body, format="json"), 201)
+
+    funding = Funding.objects.get(competition=draft)
+    assert str(funding.pk) == data["id"] != FORGED_ID
+    assert (funding.amount, funding.currency, funding.status) == (draft.budget, "USD", FundingStatus.PENDING)
+    assert (funding.provider, funding.competition_id, funding.client_id) == ("dummy", draft.pk, client_owner.pk)
+    assert funding.provider_ref != "pi_forged"
+
+
+@covers(("api/payments/fundings/<uuid:pk>/confirm/", "POST"))
+def test_confirm_reads_only_the_outcome(as_user, client_owner):
+    from payments.models import Funding, FundingStatus
+    from payments.tests.money import assert_ledger_ok
+
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    funding = Funding.objects.create(
+        competition=draft,
+        client=client_owner,
+        provider="dummy",
+        provider_ref="dummy_pi_x",
+        amount="1500.00",
+        currency="USD",
+    )
+    body = {"outcome": "succeeded", "amount": "1.00", "status": "REFUNDED", "succeeded_at": "2001-01-01T00:00:00Z"}
+    data = ok(as_user(client_owner).post(f"/api/payments/fundings/{funding.pk}/confirm/", body, format="json"))
+
+    funding.refresh_from_db()
+    assert (data["status"], funding.status, funding.amount) == (
+        "SUCCEEDED",
+        FundingStatus.SUCCEEDED,
+        Decimal("1500.00"),
+    )
+    assert recent(funding.succeeded_at)
+    assert_ledger_ok()
+
+
+@covers(("api/payments/payout-account/", "POST"))
+def test_payout_account_is_the_callers_with_the_configured_provider(as_user, freelancer, other_freelancer):
+    from payments.models import PayoutAccount
+
+    freelancer.email_verified = True
+    freelancer.save(update_fields=["email_verified"])
+    body = {"user": str(other_freelancer.pk), "provider": "stripe", "status": "PENDING", "onboarding_url": "https://x"}
+    data = ok(as_user(freelancer).post("/api/payments/payout-account/", body, format="json"), 201)
+
+    account = PayoutAccount.objects.get()
+    assert (account.user_id, account.provider, account.status) == (freelancer.pk, "dummy", "ACTIVE")
+    assert data["onboarding_url"] == ""
+
+
+@covers(("api/payments/webhooks/stripe/", "POST"))
+def test_an_unsigned_webhook_body_changes_nothing(api_client, client_owner):
+    from payments.models import ProviderEvent
+
+    draft = CompetitionFactory(client=client_owner, status=CompetitionStatus.DRAFT)
+    body = {"id": "evt_forged", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_x"}}}
+    response = api_client.post("/api/payments/webhooks/stripe/", body, format="json")
+
+    assert response.status_code == 400
+    assert not ProviderEvent.objects.exists()
+    draft.refresh_from_db()
+    assert draft.funded_at is None

@@ -54,7 +54,7 @@ from feedback.tests.factories import ReviewFactory
 from freelance_arena.views import api_not_found
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
-from payments.models import PaymentStatus
+from payments.models import Funding, PaymentStatus
 from payments.tests.factories import PaymentRecordFactory
 from proposals.models import Proposal, ProposalAttachment, ProposalStatus
 from proposals.tests.factories import ProposalFactory
@@ -143,7 +143,7 @@ COMPETITION = {
     "title": "Landing page v2",
     "description": "A one-page site with a menu and opening hours.",
     "requirements": "Responsive and accessible.",
-    "budget": "2000.00",
+    "budget": "1500.00",  # the factory's: a funded prize's budget cannot change (Part 2)
     "deadline": "{deadline}",
     "submission_deadline": "{submission_deadline}",
     "category": "web",
@@ -249,10 +249,10 @@ MATRIX: list[Row] = [
     R((200, 200, 200, 200, 200, 200), "GET", "/api/competitions/", "OPEN ones listed",
       check=("count", (4, 4, 4, 4, 4, 4))),
     R((200, 200, 200, 200, 200, 200), "GET", "/api/competitions/?status=DRAFT", "status filter is admin-only",
-      check=("count", (4, 4, 4, 4, 4, 1))),
+      check=("count", (4, 4, 4, 4, 4, 3))),  # drafts: funded, unfunded, one with a pending funding
     R((401, 201, 201, 403, 403, 403), "POST", "/api/competitions/", "new competition", NEW_COMPETITION),
     R((401, 200, 200, 403, 403, 403), "GET", "/api/competitions/mine/", "own, every status",
-      check=("count", (None, 10, 0, None, None, None))),
+      check=("count", (None, 13, 0, None, None, None))),
     R((401, 200, 200, 200, 200, 200), "GET", "/api/competitions/bookmarks/", "own bookmarks"),
 
     # ---- competitions: one competition -------------------------------------------------------------
@@ -286,12 +286,16 @@ MATRIX: list[Row] = [
       {"status": "CLOSED"}),
     R((401, 200, 403, 403, 403, 403), "POST", "/api/competitions/{open}/status/", "OPEN -> REVIEW",
       {"status": "REVIEW"}),
-    R((401, 200, 403, 403, 403, 403), "POST", "/api/competitions/{open}/status/", "OPEN -> CANCELLED",
+    R((401, 400, 403, 403, 403, 403), "POST", "/api/competitions/{open}/status/", "OPEN with entries -> CANCELLED",
       {"status": "CANCELLED"}),
+    R((401, 200, 403, 403, 403, 403), "POST", "/api/competitions/{open_withdrawn}/status/",
+      "OPEN, only a withdrawn entry -> CANCELLED", {"status": "CANCELLED"}),
     R((401, 400, 403, 403, 403, 403), "POST", "/api/competitions/{open}/status/", "OPEN -> CLOSED",
       {"status": "CLOSED"}),
-    R((401, 200, 403, 403, 403, 403), "POST", "/api/competitions/{review}/status/", "REVIEW -> CLOSED",
+    R((401, 400, 403, 403, 403, 403), "POST", "/api/competitions/{review}/status/", "REVIEW with entries -> CLOSED",
       {"status": "CLOSED"}),
+    R((401, 200, 403, 403, 403, 403), "POST", "/api/competitions/{review_empty}/status/",
+      "REVIEW, no entry -> CLOSED", {"status": "CLOSED"}),
     R((401, 400, 403, 403, 403, 403), "POST", "/api/competitions/{review}/status/", "REVIEW -> OPEN",
       {"status": "OPEN"}),
     R((401, 400, 403, 403, 403, 403), "POST", "/api/competitions/{closed}/status/", "CLOSED -> OPEN",
@@ -460,6 +464,21 @@ MATRIX: list[Row] = [
 
     # ---- payments ----------------------------------------------------------------------------------
     # anon  own o_cl part o_fr  adm
+    # ---- money (Part 2) --------------------------------------------------------------------------
+    # anon  own o_cl part o_fr  adm
+    # the cast's addresses are unverified: funding and payout accounts are a 403 (the verified
+    # paths: payments/tests/test_escrow_flow.py)
+    R((401, 403, 404, 404, 404, 403), "POST", "/api/competitions/{unfunded_draft}/fund/", "DRAFT, owner unverified"),
+    R((401, 403, 403, 403, 403, 403), "POST", "/api/competitions/{open}/fund/", "OPEN, owner unverified"),
+    R((401, 200, 404, 404, 404, 200), "GET", "/api/competitions/{draft}/escrow/", "DRAFT"),
+    R((401, 200, 403, 403, 403, 200), "GET", "/api/competitions/{open}/escrow/", "OPEN"),
+    R((401, 200, 404, 404, 404, 404), "POST", "/api/payments/fundings/{pending_funding}/confirm/", "PENDING",
+      {"outcome": "succeeded"}),
+    R((400, 400, 400, 400, 400, 400), "POST", "/api/payments/webhooks/stripe/", "unsigned", {"id": "evt_1"}),
+    R((401, 403, 403, 403, 403, 403), "GET", "/api/payments/payout-account/", "freelancers unverified"),
+    R((401, 403, 403, 403, 403, 403), "POST", "/api/payments/payout-account/", "freelancers unverified"),
+    R((401, 403, 403, 403, 403, 200), "GET", "/api/payments/ledger/", "all"),
+
     R((401, 200, 200, 403, 403, 403), "GET", "/api/payments/client/", "own only",
       check=("count", (None, 2, 0, None, None, None))),
     R((401, 403, 403, 200, 200, 403), "GET", "/api/payments/freelancer/", "own only",
@@ -530,7 +549,18 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
     def competition(**kwargs):
         return CompetitionFactory(client=alice, **kwargs)
 
-    draft = competition(status=CompetitionStatus.DRAFT)
+    draft = competition(status=CompetitionStatus.DRAFT, funded=True)
+    unfunded_draft = competition(status=CompetitionStatus.DRAFT)
+    pending_draft = competition(status=CompetitionStatus.DRAFT)
+    pending_funding = Funding.objects.create(
+        competition=pending_draft,
+        client=alice,
+        provider="dummy",
+        provider_ref="dummy_pi_matrix",
+        amount=pending_draft.budget,
+        currency=pending_draft.currency,
+    )
+    review_empty = competition(status=CompetitionStatus.REVIEW, submission_deadline=past)
     open_ = competition()
     open_withdrawn = competition()
     open_scored = competition()
@@ -591,6 +621,10 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
 
     objects = {
         "draft": draft,
+        "unfunded_draft": unfunded_draft,
+        "pending_funding": pending_funding,
+        "open_withdrawn": open_withdrawn,
+        "review_empty": review_empty,
         "open": open_,
         "open_scored": open_scored,
         "no_questions": no_questions,

@@ -75,7 +75,8 @@ def test_select_winner_emails_the_winner_and_the_losers_who_want_it(
     response = committed(lambda: as_user(competition.client).post(url, {"proposal_id": str(winning.pk)}))
 
     assert response.status_code == 200, response.content
-    assert recipients(mailoutbox) == ["loser@example.com", "winner@example.com"]
+    # the owner: the rest of the prize (1500.00 - 900.00) was refunded (PRIZE_REFUNDED, Part 2)
+    assert recipients(mailoutbox) == ["loser@example.com", "owner@example.com", "winner@example.com"]
     won = next(message for message in mailoutbox if message.to == ["winner@example.com"])
     notification = Notification.objects.get(notification_type=NotificationType.PROPOSAL_ACCEPTED)
     assert won.subject == notification.title == "You won “Logo for a bakery”"
@@ -187,4 +188,6 @@ def test_without_a_broker_the_emails_add_statements_that_do_not_grow_with_the_re
     few, many = select_winner_statements(2), select_winner_statements(12)
 
     assert few == many
-    assert len(mailoutbox) == 3 + 13  # every winner and loser of both, all verified, types on
+    # every winner and loser of both, all verified, types on; and each owner's PRIZE_REFUNDED
+    # (the rest of the prize, Part 2)
+    assert len(mailoutbox) == 3 + 13 + 2

@@ -9,7 +9,16 @@ from notifications.preferences import EMAIL_OFF_BY_DEFAULT, email_default, email
 pytestmark = pytest.mark.django_db
 
 URL = "/api/notifications/preferences/"
-ON_BY_DEFAULT = {NotificationType.PROPOSAL_ACCEPTED, NotificationType.PROPOSAL_REJECTED}
+ON_BY_DEFAULT = {
+    NotificationType.PROPOSAL_ACCEPTED,
+    NotificationType.PROPOSAL_REJECTED,
+    # Part 2's money types (issue 12)
+    NotificationType.FUNDING_SUCCEEDED,
+    NotificationType.FUNDING_FAILED,
+    NotificationType.PRIZE_REFUNDED,
+    NotificationType.PAYOUT_ACCOUNT_NEEDED,
+    NotificationType.PAYOUT_SENT,
+}
 
 
 def ok(response):

@@ -209,7 +209,9 @@ def test_a_fan_out_reaches_every_recipient_socket(settings, run_tasks):
         from channels.db import database_sync_to_async
 
         settings.REALTIME_INLINE_MAX = inline_max
-        competition = await database_sync_to_async(CompetitionFactory)(client=owner, status=CompetitionStatus.DRAFT)
+        competition = await database_sync_to_async(CompetitionFactory)(
+            client=owner, status=CompetitionStatus.DRAFT, funded=True
+        )
         for fan in fans:
             await database_sync_to_async(CompetitionBookmarkFactory)(competition=competition, user=fan)
         sockets = [await connected(fan) for fan in fans]

@@ -70,6 +70,8 @@ def test_payment_is_visible_to_its_client_its_freelancer_and_admins(as_user, req
         "platform_fee",
         "net_amount",
         "transaction_reference",
+        "transfer_ref",
+        "released_at",
         "notes",
         "created_at",
         "updated_at",
@@ -264,6 +266,7 @@ ALLOWED = {
     (PaymentStatus.PENDING, PaymentStatus.PROCESSING),
     (PaymentStatus.PROCESSING, PaymentStatus.COMPLETED),
     (PaymentStatus.PROCESSING, PaymentStatus.FAILED),
+    (PaymentStatus.FAILED, PaymentStatus.PROCESSING),  # Part 2: an admin retries a failed payout
 }
 
 

@@ -75,6 +75,10 @@ def test_after_the_winner_is_selected_both_sides_review_and_the_winner_is_paid(
     assert UserRating.objects.get(user=client_owner).average_rating == Decimal("3.00")
 
     payment = PaymentRecord.objects.get(competition=competition)
+    # Part 2: the payout goes to the winner's payout account (dummy: active at once).
+    freelancer.email_verified = True
+    freelancer.save(update_fields=["email_verified"])
+    assert as_user(freelancer).post("/api/payments/payout-account/").status_code == 201
     admin = as_user(admin_user)
     for status in ("PROCESSING", "COMPLETED"):
         assert admin.post(f"/api/payments/{payment.pk}/status/", {"status": status}, format="json").status_code == 200

@@ -12,6 +12,7 @@ ALLOWED = {
     (PaymentStatus.PENDING, PaymentStatus.PROCESSING),
     (PaymentStatus.PROCESSING, PaymentStatus.COMPLETED),
     (PaymentStatus.PROCESSING, PaymentStatus.FAILED),
+    (PaymentStatus.FAILED, PaymentStatus.PROCESSING),  # Part 2: an admin retries a failed payout
 }
 
 

@@ -129,3 +129,36 @@ def test_payments_as_admin_every_filter(cast, as_user, django_assert_num_queries
     )
     amounts = [Decimal(row["amount"]) for row in page["results"]]
     assert amounts == sorted(amounts, reverse=True)
+
+
+@pytest.mark.query_budget("payments:ledger")
+def test_ledger_as_admin(cast, as_user, django_assert_num_queries):
+    """ROWS transactions of two entries (fundings) and of four (awards): the entries come in
+    one prefetch query whatever their number."""
+    from django.db import transaction
+
+    from payments import ledger as money
+    from payments.ledger import Account, Move, TransactionKind
+
+    competitions = make_competitions(ROWS, make_users(ROWS, Role.CLIENT))
+    with transaction.atomic():
+        for i, competition in enumerate(competitions):
+            kind = TransactionKind.AWARD if i % 2 else TransactionKind.FUNDING
+            moves = [Move(Account.CLIENT_FUNDS, Account.ESCROW, Decimal("10.00"), "USD", competition_id=competition.pk)]
+            if kind == TransactionKind.AWARD:
+                moves.append(
+                    Move(Account.ESCROW, Account.REVENUE, Decimal("1.00"), "USD", competition_id=competition.pk)
+                )
+            money.post(kind=kind, reference=f"budget:{competition.pk}", moves=moves, competition_id=competition.pk)
+    client, url = as_user(cast.admin), reverse("payments:ledger")
+    warm_up(client, url)
+
+    with django_assert_num_queries(4):
+        ten = client.get(url, {"page_size": 10})
+    with django_assert_num_queries(4):
+        hundred = client.get(url, {"page_size": 100})
+
+    full_page(ten, 10)
+    page = full_page(hundred, 100)
+    assert page["count"] == ROWS
+    assert all(len(row["entries"]) == (4 if row["kind"] == "AWARD" else 2) for row in page["results"])

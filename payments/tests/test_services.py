@@ -37,7 +37,6 @@ def test_allowed_transitions(admin_user, start, target):
         (PaymentStatus.PENDING, PaymentStatus.PENDING),
         (PaymentStatus.PROCESSING, PaymentStatus.PENDING),
         (PaymentStatus.COMPLETED, PaymentStatus.FAILED),
-        (PaymentStatus.FAILED, PaymentStatus.PROCESSING),
         (PaymentStatus.COMPLETED, PaymentStatus.REFUNDED),
     ],
 )
