@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "feedback.apps.FeedbackConfig",
     "notifications.apps.NotificationsConfig",
     "payments.apps.PaymentsConfig",
+    "originality.apps.OriginalityConfig",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,8 @@ class NotificationType(models.TextChoices):
     WINNER_SELECTED = "WINNER_SELECTED", "Winner selected"
     NEW_REVIEW = "NEW_REVIEW", "New review"
     COMPETITION_DEADLINE_APPROACHING = "COMPETITION_DEADLINE_APPROACHING", "Competition deadline approaching"
+    PROPOSAL_REPORTED = "PROPOSAL_REPORTED", "Proposal reported"
+    REPORT_DECIDED = "REPORT_DECIDED", "Report decided"
 
 
 class Notification(models.Model):
