@@ -46,9 +46,10 @@ TEXT_BANDS = TEXT_PERMUTATIONS // TEXT_BAND_ROWS
 MINHASH_SEED = 1  # fixed for ever: signatures stored in the database must stay comparable
 
 IMAGE_TYPES = frozenset({"jpg", "jpeg", "png"})
-# Images are decoded at most this large: both hashes shrink the image to 32x32 / 9x8 anyway,
-# and JPEG's draft mode decodes at 1/2..1/8 scale directly (ten times faster on a photo).
-DECODE_SIZE = (256, 256)
+# Images are decoded about this large: both hashes shrink the picture to 32x32 / 9x8 anyway,
+# and JPEG's draft mode decodes grey at 1/2..1/8 scale directly (6 ms instead of 30 for a
+# 1200x900 photo); the thresholds were measured through this same path.
+DECODE_SIZE = (128, 128)
 
 _WORDS = re.compile(r"\w+")
 _INT64 = 1 << 63
@@ -84,7 +85,7 @@ def image_hashes(data: bytes) -> tuple[int, int] | None:
 
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", DECODE_SIZE)  # JPEG only: a no-op for other formats
+            image.draft("L", DECODE_SIZE)  # JPEG only: a no-op for other formats
             image = image.convert("L")
             if image.width > DECODE_SIZE[0] * 4 or image.height > DECODE_SIZE[1] * 4:
                 image.thumbnail((DECODE_SIZE[0] * 4, DECODE_SIZE[1] * 4), Image.Resampling.BILINEAR)

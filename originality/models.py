@@ -52,28 +52,42 @@ class TextSketch(models.Model):
         return self.digest
 
 
-class BandSource(models.TextChoices):
-    IMAGE = "IMAGE", "Image hash"
-    TEXT = "TEXT", "Text sketch"
-
-
-class BandKey(models.Model):
-    """A locality-sensitive key of one of a proposal's fingerprints: two proposals that share a
-    key in the same competition are candidates, compared exactly afterwards."""
+class ImageKey(models.Model):
+    """A locality-sensitive key of one image of a proposal (one band of its pHash or dHash),
+    with both hashes: an index range over (competition, key) finds the candidates, and the
+    distance to them is computed on the same index entries, without reading another table."""
 
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+")
     competition = models.ForeignKey("competitions.Competition", on_delete=models.CASCADE, related_name="+")
-    source = models.CharField(max_length=5, choices=BandSource.choices)
+    key = models.IntegerField()
+    phash = models.BigIntegerField()
+    dhash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["competition", "key", "phash", "dhash", "proposal"], name="orig_imagekey_lookup_idx"),
+            models.Index(fields=["proposal"], name="orig_imagekey_proposal_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"image:{self.key}"
+
+
+class TextKey(models.Model):
+    """A locality-sensitive key of a proposal's text sketch (one band of its MinHash)."""
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.CASCADE, related_name="+")
+    competition = models.ForeignKey("competitions.Competition", on_delete=models.CASCADE, related_name="+")
     key = models.BigIntegerField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["competition", "source", "key"], name="orig_band_lookup_idx"),
-            models.Index(fields=["proposal"], name="orig_band_proposal_idx"),
+            models.Index(fields=["competition", "key", "proposal"], name="orig_textkey_lookup_idx"),
+            models.Index(fields=["proposal"], name="orig_textkey_proposal_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.key}"
+        return f"text:{self.key}"
 
 
 class Match(models.Model):
