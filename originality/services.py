@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -68,9 +68,9 @@ def fingerprint_proposal(proposal_id: Any) -> int:
     if proposal is None:
         return 0
     with transaction.atomic():
-        files, signature = _store_fingerprints(proposal)
+        files, signature, first = _store_fingerprints(proposal)
     with transaction.atomic():
-        return _store_matches(proposal, files, signature)
+        return _store_matches(proposal, files, signature, replace=not first)
 
 
 def _file_bytes(attachment: ProposalAttachment) -> bytes | None:
@@ -82,10 +82,11 @@ def _file_bytes(attachment: ProposalAttachment) -> bytes | None:
         return None
 
 
-def _store_fingerprints(proposal: Proposal) -> tuple[list[FileFingerprint], bytes | None]:
+def _store_fingerprints(proposal: Proposal) -> tuple[list[FileFingerprint], bytes | None, bool]:
     """Fingerprints the files not fingerprinted yet (a file never changes: a new one is a new
     attachment, a removed one takes its row along), the text if its words changed, and rewrites
-    the proposal's band keys."""
+    the proposal's band keys. Returns the files, the text signature and whether this is the
+    proposal's first fingerprinting (a submission: it has no keys or matches to replace)."""
     attachments = list(ProposalAttachment.objects.filter(proposal_id=proposal.pk).select_related("fingerprint"))
     files, new = [], []
     for attachment in attachments:
@@ -112,7 +113,8 @@ def _store_fingerprints(proposal: Proposal) -> tuple[list[FileFingerprint], byte
     text = f"{proposal.title}\n{proposal.description}"
     digest = fp.text_digest(text)
     sketch = TextSketch.objects.filter(proposal_id=proposal.pk).first()
-    if sketch is None:
+    first = sketch is None
+    if first:
         sketch = TextSketch(proposal_id=proposal.pk, digest=digest, signature=fp.text_signature(text))
         TextSketch.objects.bulk_create([sketch], ignore_conflicts=True)
     elif sketch.digest != digest:
@@ -120,7 +122,9 @@ def _store_fingerprints(proposal: Proposal) -> tuple[list[FileFingerprint], byte
         sketch.save(update_fields=["digest", "signature", "updated_at"])
     signature = bytes(sketch.signature) if sketch.signature is not None else None
 
-    ImageKey.objects.filter(proposal_id=proposal.pk).delete()
+    if not first:
+        ImageKey.objects.filter(proposal_id=proposal.pk).delete()
+        TextKey.objects.filter(proposal_id=proposal.pk).delete()
     image_keys = {
         (key, row.phash, row.dhash)
         for row in files
@@ -131,19 +135,18 @@ def _store_fingerprints(proposal: Proposal) -> tuple[list[FileFingerprint], byte
         ImageKey(proposal_id=proposal.pk, competition_id=proposal.competition_id, key=key, phash=phash, dhash=dhash)
         for key, phash, dhash in image_keys
     )
-    TextKey.objects.filter(proposal_id=proposal.pk).delete()
     if signature is not None:
         TextKey.objects.bulk_create(
             TextKey(proposal_id=proposal.pk, competition_id=proposal.competition_id, key=key)
             for key in dict.fromkeys(fp.text_band_keys(signature))
         )
-    return files, signature
+    return files, signature, first
 
 
 def _near_images(proposal: Proposal, images: list[FileFingerprint]) -> QuerySet:
-    """(proposal_id, phash, dhash, created_at) of the images of the competition's other proposals that share
-    a band key with one of `images` and, on MySQL/MariaDB, are within IMAGE_DISTANCE_MAX of it
-    (BIT_COUNT of the XOR, on the index entries): 8-bit bands let ~6 % of unrelated images
+    """(proposal_id, phash, dhash, created_at) of the images of the competition's other proposals
+    that share a band key with one of `images` and, on MySQL/MariaDB, are within IMAGE_DISTANCE_MAX
+    of it (BIT_COUNT of the XOR, on the index entries): 8-bit bands let ~6 % of unrelated images
     through, thousands of rows on a competition of 5,000 entries. Python computes the exact
     distance of what is left either way."""
     keys = sorted({key for row in images for key in fp.image_band_keys((row.phash, row.dhash))})
@@ -164,9 +167,11 @@ def _bit_count(expression) -> Func:
     return Func(expression, function="BIT_COUNT", output_field=IntegerField())
 
 
-def _store_matches(proposal: Proposal, files: list[FileFingerprint], signature: bytes | None) -> int:
-    """Replaces every match the proposal takes part in (both directions) by the current ones."""
-    Match.objects.filter(Q(proposal_id=proposal.pk) | Q(matched_id=proposal.pk)).delete()
+def _store_matches(proposal: Proposal, files: list[FileFingerprint], signature: bytes | None, replace: bool) -> int:
+    """Replaces every match the proposal takes part in (both directions) by the current ones
+    (`replace` false: a first fingerprinting, nothing to replace)."""
+    if replace:
+        Match.objects.filter(Q(proposal_id=proposal.pk) | Q(matched_id=proposal.pk)).delete()
     # matched proposal id -> (kind -> score), with what each direction needs to know.
     found: dict[Any, dict[str, float]] = {}
     about: dict[Any, tuple[Any, Any]] = {}  # id -> (competition_id, created_at)
@@ -209,6 +214,9 @@ def _store_matches(proposal: Proposal, files: list[FileFingerprint], signature: 
         candidates = (
             TextKey.objects.filter(competition_id=proposal.competition_id, key__in=fp.text_band_keys(signature))
             .exclude(proposal_id=proposal.pk)
+            .values("proposal_id")
+            .annotate(shared=Count("key", distinct=True))
+            .filter(shared__gte=fp.TEXT_MIN_SHARED_KEYS)
             .values("proposal_id")
         )
         rows = TextSketch.objects.filter(proposal_id__in=Subquery(candidates), signature__isnull=False).values_list(
