@@ -1,12 +1,12 @@
 """Originality in the Django admin: reports decided through the same service as the API (with
-the note), fingerprints and matches read-only."""
+the note); fingerprints, band keys and matches read-only (they are computed, never typed in)."""
 
 from django import forms
 from django.contrib import admin, messages
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from . import services
-from .models import FileFingerprint, Match, Report, ReportDecision, ReportStatus
+from .models import FileFingerprint, ImageKey, Match, Report, ReportDecision, ReportStatus, TextKey, TextSketch
 
 
 class ReportDecisionForm(forms.ModelForm):
@@ -127,3 +127,23 @@ class FileFingerprintAdmin(ReadOnlyAdmin):
     search_fields = ("sha256",)
     list_select_related = ("attachment", "proposal")
     raw_id_fields = ("attachment", "proposal")
+
+
+@admin.register(TextSketch)
+class TextSketchAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "digest", "updated_at")
+    list_select_related = ("proposal",)
+    raw_id_fields = ("proposal",)
+    exclude = ("signature",)
+
+
+@admin.register(ImageKey)
+class ImageKeyAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "competition", "key", "phash", "dhash")
+    raw_id_fields = ("proposal", "competition")
+
+
+@admin.register(TextKey)
+class TextKeyAdmin(ReadOnlyAdmin):
+    list_display = ("proposal", "competition", "key")
+    raw_id_fields = ("proposal", "competition")

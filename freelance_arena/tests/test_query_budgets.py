@@ -554,7 +554,7 @@ def build_my_proposals_status_and_ordering(cast) -> Ask:
 
 # proposals:competition-proposals (the client's blind list) --------------------------------------
 
-CLIENT_LIST_KEYS = {"id", "title", "proposed_budget", "estimated_duration", "created_at", "client_score"}
+CLIENT_LIST_KEYS = {"id", "title", "proposed_budget", "estimated_duration", "created_at", "client_score", "originality"}
 
 
 def _competition_with_proposals(cast, status: str) -> tuple[Competition, set[str]]:
@@ -586,19 +586,22 @@ def _blind_rows(live: set[str]):
     return check
 
 
-@case("proposals:competition-proposals", 4)
+# 5: the page's originality matches are one query (issue 16).
+@case("proposals:competition-proposals", 5)
 def build_client_proposals_of_an_open_competition(cast) -> Ask:
     competition, live = _competition_with_proposals(cast, CompetitionStatus.OPEN)
     return Ask(cast.alice, kwargs={"competition_id": competition.pk}, check=_blind_rows(live))
 
 
-@case("proposals:competition-proposals", 4)
+# 5: the page's originality matches are one query (issue 16).
+@case("proposals:competition-proposals", 5)
 def build_client_proposals_of_a_closed_competition(cast) -> Ask:
     competition, live = _competition_with_proposals(cast, CompetitionStatus.CLOSED)
     return Ask(cast.alice, kwargs={"competition_id": competition.pk}, check=_blind_rows(live))
 
 
-@case("proposals:competition-proposals", 4)
+# 5: the page's originality matches are one query (issue 16).
+@case("proposals:competition-proposals", 5)
 def build_client_proposals_by_score(cast) -> Ask:
     competition, live = _competition_with_proposals(cast, CompetitionStatus.REVIEW)
     blind = _blind_rows(live)
@@ -609,6 +612,28 @@ def build_client_proposals_by_score(cast) -> Ask:
         assert scores == sorted(scores, reverse=True)
 
     return Ask(cast.alice, kwargs={"competition_id": competition.pk}, params={"ordering": "-client_score"}, check=check)
+
+
+# originality:report-list ----------------------------------------------------------------------
+
+
+@case("originality:report-list", 3)
+def build_reports_as_admin(cast) -> Ask:
+    from originality.models import Report, ReportStatus
+
+    competition, _live = _competition_with_proposals(cast, CompetitionStatus.OPEN)
+    proposals = list(competition.proposals.all()[:ROWS])
+    reports = Report.objects.bulk_create(
+        Report(proposal=proposal, reported_by=cast.alice, reason=f"Copy {n}", status=ReportStatus.OPEN)
+        for n, proposal in enumerate(proposals)
+    )
+    made = {str(report.pk) for report in reports}
+
+    def check(results, page):
+        assert page["count"] == len(made)
+        assert ids(results) <= made
+
+    return Ask(cast.admin, params={"status": "OPEN"}, check=check)
 
 
 # feedback:user-reviews -------------------------------------------------------------------------
@@ -1141,19 +1166,22 @@ def build_proposal_files_of_the_freelancer(cast) -> NestedAsk:
     return NestedAsk(cast.charlie, kwargs, PROPOSAL_LISTS, _with_identity(True))
 
 
-@nested_case("proposals:detail", 4)
+# 5: the owner and admins also read the originality matches (issue 16).
+@nested_case("proposals:detail", 5)
 def build_proposal_files_of_the_client_while_open(cast) -> NestedAsk:
     kwargs = _proposals_with_files(cast, CompetitionStatus.OPEN)
     return NestedAsk(cast.alice, kwargs, PROPOSAL_LISTS, _with_identity(False))
 
 
-@nested_case("proposals:detail", 4)
+# 5: the owner and admins also read the originality matches (issue 16).
+@nested_case("proposals:detail", 5)
 def build_proposal_files_of_the_client_once_closed(cast) -> NestedAsk:
     kwargs = _proposals_with_files(cast, CompetitionStatus.CLOSED)
     return NestedAsk(cast.alice, kwargs, PROPOSAL_LISTS, _with_identity(True))
 
 
-@nested_case("proposals:detail", 4)
+# 5: the owner and admins also read the originality matches (issue 16).
+@nested_case("proposals:detail", 5)
 def build_proposal_files_as_admin(cast) -> NestedAsk:
     kwargs = _proposals_with_files(cast, CompetitionStatus.REVIEW)
     return NestedAsk(cast.admin, kwargs, PROPOSAL_LISTS, _with_identity(True))

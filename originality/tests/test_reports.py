@@ -372,3 +372,8 @@ def test_the_django_admin_dismiss_action(admin_browser, reported):
     reported.refresh_from_db()
     assert reported.status == ReportStatus.DISMISSED
     assert reported.decided_at is not None and reported.decided_at <= timezone.now()
+
+
+@pytest.mark.parametrize("model", ["report", "match", "filefingerprint", "textsketch", "imagekey", "textkey"])
+def test_every_originality_admin_list_opens(admin_browser, reported, model):
+    assert admin_browser.get(f"/admin/originality/{model}/").status_code == 200
