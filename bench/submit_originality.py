@@ -9,7 +9,7 @@ text, and their band keys; plus a small competition with 10 proposals for compar
 times, in-process through `django.test.Client` with the production-like settings of
 bench/profile_paths.py, alternating request by request:
 
-- `POST /api/proposals/` as JSON, no file (the baseline);
+- `POST /api/proposals/` as JSON, no file (the baseline of its competition);
 - the same, multipart with two JPEG attachments (1200x900, ~170 KB each);
 
 each on the crowded and on the small competition, inside rolled-back transactions whose
@@ -270,13 +270,15 @@ def main() -> None:
         for _ in range(min(args.n, 20)):
             submit(CROWDED_ID, True)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(70)
     User.objects.filter(email__startswith="orig-new-").delete()
 
-    baseline = statistics.median(results[cases[0][0]][0])
+    # Each case against the no-file submission on the same competition.
+    baselines = {cid: statistics.median(results[label][0]) for label, cid, files in cases if not files}
     print(f"\n| submit (n = {args.n} each, alternating) | p50 ms | p90 ms | statements | p50 ÷ no-file p50 |")
     print("|---|---|---|---|---|")
-    for label, (times, statements) in results.items():
+    for (label, (times, statements)), (_label, competition_id, _files) in zip(results.items(), cases, strict=True):
+        baseline = baselines[competition_id]
         times.sort()
         shown = ", ".join(str(s) for s in sorted(statements))
         print(
