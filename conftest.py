@@ -1,7 +1,21 @@
-"""Fixtures shared by every app's tests: a fixed cast of users and authenticated clients."""
+"""Fixtures shared by every app's tests: a fixed cast of users and authenticated clients.
+
+The cast: one person per role a test needs, always with the same name. Ask for a member by
+fixture, or for all of them at once with `cast` (`cast.alice` is the `client_owner` of the same
+test, and so on; `cast["anonymous"]` is None). Parametrized tests name a member by its fixture
+(`request.getfixturevalue("other_client")`) or by its first name (`cast["bob"]`).
+
+    name      fixture           role        in the stories
+    alice     client_owner      CLIENT      owns the competitions, pays the winner
+    bob       other_client      CLIENT      another client, who owns none of alice's things
+    charlie   freelancer        FREELANCER  takes part: submits, asks, wins
+    dana      other_freelancer  FREELANCER  charlie's competitor
+    admin     admin_user        ADMIN       staff (username "root")
+"""
 
 import logging
 import secrets
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +23,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import User
 from accounts.tests.factories import AdminFactory, ClientFactory, FreelancerFactory
+from freelance_arena import tasks as task_queue
+from freelance_arena.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +50,37 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _task_queue(request, monkeypatch):
+    """Tasks run eagerly, in the test's process, whatever broker the environment names
+    (REDIS_URL); and only in tests that ask for `run_tasks`. Elsewhere a queued task is dropped,
+    as if a broker took it and no worker ran: the e-mails of registrations and notifications
+    then add no queries to the statement budgets of the other apps' tests."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, False
+    if "run_tasks" not in request.fixturenames:
+        monkeypatch.setattr(task_queue, "_publish", lambda task, kwargs: None)
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def run_tasks():
+    """Queued tasks run (eagerly, when the code's transaction commits); see `_task_queue`."""
+
+
+@pytest.fixture
+def committed(run_tasks, django_capture_on_commit_callbacks):
+    """`committed(call)`: runs `call()`, then what its commit runs (the tasks it queued, and
+    those they queue in turn), as a real commit would."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
 
 
 @pytest.fixture(autouse=True)
@@ -135,6 +183,25 @@ def other_freelancer(db):
 @pytest.fixture
 def admin_user(db):
     return AdminFactory(username="root", email="root@example.com")
+
+
+@dataclass(frozen=True)
+class Cast:
+    alice: User
+    bob: User
+    charlie: User
+    dana: User
+    admin: User
+
+    def __getitem__(self, name: str) -> User | None:
+        """`cast["charlie"]` is `cast.charlie`; `cast["anonymous"]` is None (as_user(None) sends no token)."""
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def cast(client_owner, other_client, freelancer, other_freelancer, admin_user) -> Cast:
+    """The whole cast by first name: the same users as the fixtures of each role."""
+    return Cast(alice=client_owner, bob=other_client, charlie=freelancer, dana=other_freelancer, admin=admin_user)
 
 
 @pytest.fixture

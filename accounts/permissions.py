@@ -44,3 +44,15 @@ class IsOwnerOrAdmin(BasePermission):
         owner_field = getattr(view, "owner_field", "user")
         owner_id = obj.pk if obj.__class__ is request.user.__class__ else getattr(obj, f"{owner_field}_id", None)
         return owner_id is not None and owner_id == request.user.pk
+
+
+class HasVerifiedEmail(BasePermission):
+    """The signed-in user's address is verified (contract Part 2: funding a competition and
+    creating a payout account). Put it after the checks that answer 404, so existence of what
+    the caller may not see still does not leak."""
+
+    message = "Verify your email address first."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.email_verified)

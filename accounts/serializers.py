@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from . import services
+from . import lifecycle, services
 from .models import Role, User, normalize_email_address
 
 SKILL_MAX_LENGTH = 50
@@ -283,6 +283,49 @@ class DeactivateAccountSerializer(serializers.Serializer):
     deactivate it."""
 
     password = OwnPasswordField(incorrect="The password is incorrect.")
+
+
+class VerifyEmailConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=1000, help_text="The token of the verification e-mail.")
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=100)
+    token = serializers.CharField(max_length=100)
+    new_password = serializers.CharField(write_only=True, min_length=8, max_length=128)
+    confirm_password = serializers.CharField(write_only=True, max_length=128)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            user = lifecycle.user_for_reset(uid=attrs["uid"], token=attrs["token"])
+        except lifecycle.InvalidLink as exc:
+            raise serializers.ValidationError({"token": [exc.message]}) from exc
+        if attrs["new_password"] != attrs["confirm_password"]:
+            raise serializers.ValidationError({"confirm_password": ["The two new passwords do not match."]})
+        try:
+            validate_api_password(attrs["new_password"], user)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"new_password": exc.detail}) from exc
+        attrs["user"] = user
+        return attrs
+
+
+class ChangeEmailSerializer(serializers.Serializer):
+    new_email = serializers.EmailField(max_length=254)
+    password = OwnPasswordField(incorrect="The password is incorrect.")
+
+    def validate_new_email(self, value: str) -> str:
+        value = normalize_email_address(value)
+        user = self.context["request"].user
+        if value == user.email:
+            raise serializers.ValidationError("This is already your email address.")
+        if _email_taken(value, exclude_pk=user.pk):
+            raise serializers.ValidationError("A user with that email already exists.")
+        return value
 
 
 class AdminUserSerializer(EmailMixin, UsernameMixin, serializers.ModelSerializer):

@@ -10,28 +10,33 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 
 from freelance_arena.throttling import ApiRateThrottle
 from freelance_arena.utils import success_response
 
-from . import services
+from . import lifecycle, services
 from .filters import FreelancerFilter, UserFilter
 from .models import Role, User
 from .permissions import IsAdminRole
 from .serializers import (
     AdminUserSerializer,
+    ChangeEmailSerializer,
     ChangePasswordSerializer,
     DeactivateAccountSerializer,
     FreelancerCardSerializer,
     LoginResponseSerializer,
     LoginUserSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
     RefreshTokenSerializer,
     RegisterResponseSerializer,
     TokenPairSerializer,
     UserLoginSerializer,
     UserProfileSerializer,
     UserRegistrationSerializer,
+    VerifyEmailConfirmSerializer,
 )
 from .throttling import LoginRateThrottle, PasswordCheckRateThrottle
 
@@ -60,6 +65,7 @@ class RegisterView(CredentialView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.save()
+        lifecycle.send_verification_email(user)
         data = {"user": serializer.data, "tokens": services.record_login(user)}
         return success_response(data, "Account created.", status.HTTP_201_CREATED)
 
@@ -166,6 +172,88 @@ class ChangePasswordView(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         services.change_password(user=request.user, new_password=serializer.validated_data["new_password"])
         return success_response(None, "Password changed. Other sessions have been signed out.")
+
+
+class VerifyEmailRequestView(APIView):
+    """POST: e-mails a verification link to the signed-in user's (unverified) address."""
+
+    # A plain APIView: no body (a GenericAPIView without a serializer fails on OPTIONS).
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiRateThrottle, PasswordCheckRateThrottle]
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request: Request) -> Response:
+        try:
+            lifecycle.request_verification(user=request.user)
+        except lifecycle.AlreadyVerified as exc:
+            raise ValidationError({"non_field_errors": ["Your email address is already verified."]}) from exc
+        return success_response(None, "Verification email sent.")
+
+
+class VerifyEmailConfirmView(CredentialView):
+    """POST: confirms the address of a verification or change-of-email token."""
+
+    serializer_class = VerifyEmailConfirmSerializer
+
+    @extend_schema(responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            lifecycle.confirm_email(token=serializer.validated_data["token"])
+        except lifecycle.InvalidLink as exc:
+            raise ValidationError({"token": [exc.message]}) from exc
+        except lifecycle.EmailTaken as exc:
+            raise ValidationError({"token": ["This email address now belongs to another account."]}) from exc
+        return success_response(None, "Email address verified.")
+
+
+class PasswordResetView(CredentialView):
+    """POST: the same answer, in the same time, whether or not the address has an account."""
+
+    serializer_class = PasswordResetRequestSerializer
+
+    @extend_schema(responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lifecycle.request_password_reset(email=serializer.validated_data["email"])
+        return success_response(
+            None, "If an account exists for this email address, a link to reset its password has been sent to it."
+        )
+
+
+class PasswordResetConfirmView(CredentialView):
+    serializer_class = PasswordResetConfirmSerializer
+
+    @extend_schema(responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            lifecycle.reset_password(user=data["user"], token=data["token"], new_password=data["new_password"])
+        except lifecycle.InvalidLink as exc:  # a concurrent reset with the same token got there first
+            raise ValidationError({"token": [exc.message]}) from exc
+        return success_response(None, "Password reset. Every session has been signed out.")
+
+
+class ChangeEmailView(generics.GenericAPIView):
+    """POST: sends a confirmation to the new address; the switch happens when it is confirmed."""
+
+    serializer_class = ChangeEmailSerializer
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiRateThrottle, PasswordCheckRateThrottle]
+
+    @extend_schema(responses={200: None})
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            lifecycle.request_email_change(user=request.user, new_email=serializer.validated_data["new_email"])
+        except lifecycle.EmailTaken as exc:
+            raise ValidationError({"new_email": ["A user with that email already exists."]}) from exc
+        return success_response(None, "Confirmation sent to the new address. Your address changes once you confirm it.")
 
 
 class UserListView(generics.ListAPIView):

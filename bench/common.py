@@ -116,8 +116,8 @@ def load_fixtures(search_word: str = DEFAULT_SEARCH_WORD) -> Fixtures:
     from django.db.models import Q
 
     from accounts.models import User
-    from competitions.management.commands.seed_demo import HEAVY_EMAIL, SELECT_WINNER_COMPETITION_ID
     from competitions.models import Competition, CompetitionStatus
+    from demo.seeding import HEAVY_EMAIL, SELECT_WINNER_COMPETITION_ID
 
     heavy = User.objects.filter(email=HEAVY_EMAIL).first()
     special = Competition.objects.filter(pk=SELECT_WINNER_COMPETITION_ID).select_related("client").first()

@@ -33,8 +33,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
-from competitions.management.commands.seed_demo import SELECT_WINNER_COMPETITION_ID  # noqa: E402
 from competitions.models import Competition, CompetitionBookmark, CompetitionStatus  # noqa: E402
+from demo.seeding import SELECT_WINNER_COMPETITION_ID  # noqa: E402
 from proposals.models import Proposal, ProposalStatus  # noqa: E402
 
 CRON_COMMANDS = ("close_expired_competitions", "remind_deadlines")

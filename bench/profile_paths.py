@@ -49,8 +49,8 @@ def build(path: str):
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from competitions.management.commands.seed_demo import HEAVY_EMAIL
     from competitions.models import Competition, CompetitionStatus
+    from demo.seeding import HEAVY_EMAIL
     from proposals.models import Proposal
 
     client = Client()

@@ -2,6 +2,9 @@
 
 Usage: DB_NAME=<database> python bench/submit_originality.py [-n 60] [--proposals 5000] [--reseed]
 
+Without a broker (the default here: no REDIS_URL) the fingerprinting task runs in the request's
+process after the commit, so it is timed; with a broker it would leave the request.
+
 Seeds (once; `--reseed` to redo) a competition with N proposals, each fingerprinted as a real
 submission would be: two image fingerprints (random 64-bit pHash/dHash: the band-key collision
 rate of real pictures, measured in the README, is the same 6 %), a MinHash sketch of its own

@@ -51,6 +51,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    # First: its runserver serves the ASGI application (HTTP and WebSocket on one port).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "channels",
     # FreelanceArena
     "accounts.apps.AccountsConfig",
     "competitions.apps.CompetitionsConfig",
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "feedback.apps.FeedbackConfig",
     "notifications.apps.NotificationsConfig",
     "payments.apps.PaymentsConfig",
+    "demo.apps.DemoConfig",  # manage.py seed_demo: demo and benchmark data, no models
     "originality.apps.OriginalityConfig",
 ]
 
@@ -95,7 +99,8 @@ ROOT_URLCONF = "freelance_arena.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide templates: the e-mails (templates/emails/).
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -108,6 +113,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "freelance_arena.wsgi.application"
+ASGI_APPLICATION = "freelance_arena.asgi.application"
 
 # --- Database ---------------------------------------------------------------------------------
 
@@ -168,6 +174,30 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Real-time notifications (WebSocket) ----------------------------------------------------------
+
+# With Redis, a notification created in any process (a web worker, cron, a Celery worker)
+# reaches sockets held by every ASGI process; without it, only sockets of this process.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "freelance_arena.channel_layer.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, the very time a socket's
+                # blocking BZPOPMIN waits: a quiet socket then dies with a read timeout (1011).
+                # The pool waits for a free connection (freelance_arena/channel_layer.py).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 200, "timeout": 20}],
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "freelance_arena:ws"),
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds a new socket has to send its authenticate message.
+WEBSOCKET_AUTH_TIMEOUT = env_int("WEBSOCKET_AUTH_TIMEOUT", 10)
+# A fan-out with more recipients than this is pushed from a background task, not the request.
+REALTIME_INLINE_MAX = env_int("REALTIME_INLINE_MAX", 100)
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -330,6 +360,52 @@ SPECTACULAR_SETTINGS = {
         "freelance_arena.schema.wrap_in_envelope",
     ],
 }
+
+# --- E-mail and the task queue ------------------------------------------------------------------
+
+# The SPA that e-mailed links point at: {FRONTEND_URL}/verify-email?token=…,
+# {FRONTEND_URL}/reset-password?uid=…&token=….
+FRONTEND_URL = env_str("FRONTEND_URL", "http://localhost:3000").rstrip("/")
+# How long a verification (or change-of-email) link works, and a password-reset link.
+EMAIL_VERIFICATION_HOURS = env_int("EMAIL_VERIFICATION_HOURS", 72)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    # Development: every e-mail is printed on the console of the process that sends it.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A send that hangs is an error (and a retry), not a stuck worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FreelanceArena <no-reply@localhost>")
+
+# Celery (freelance_arena/celery.py reads every CELERY_* setting). Without a broker the tasks run
+# eagerly, in the web process, right after the commit that queued them (freelance_arena/tasks.py
+# queues everything through transaction.on_commit), so scripts/serve.sh needs no worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Never used by eager tasks; Celery's default would be AMQP on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
+CELERY_TASK_EAGER_PROPAGATES = False  # an eager task's failure is logged, never the request's error
+CELERY_TASK_IGNORE_RESULT = True  # nothing reads results: no result backend
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-send leaves the message for another one
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that does not answer must not hold a request for long (the enqueue is logged and
+# dropped: freelance_arena/tasks.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Modules of tasks outside the installed apps' tasks.py (found by autodiscovery).
+CELERY_IMPORTS = ["freelance_arena.tasks"]
 
 # --- CORS -------------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from .models import Notification
+from .models import Notification, NotificationPreference
 from .services import mark_queryset_read
 
 
@@ -21,3 +21,12 @@ class NotificationAdmin(admin.ModelAdmin):
     def mark_all_read(self, request, queryset) -> None:
         updated = mark_queryset_read(queryset)  # one UPDATE for the whole selection
         self.message_user(request, f"{updated} notification(s) marked as read.", messages.SUCCESS)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["updated_at"]

@@ -60,3 +60,18 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         return self._text[1]
+
+
+class NotificationPreference(models.Model):
+    """The types a user chose to get (or not get) by e-mail; a type they never chose follows
+    the default of notifications/preferences.py, so a new type needs no data migration."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_preference"
+    )
+    # {notification_type: bool}, only the user's own choices.
+    email = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import Notification
+from .models import Notification, NotificationType
 
 MARK_READ_MAX_IDS = 1000
 
@@ -72,3 +72,27 @@ class UpdatedCountSerializer(serializers.Serializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, nothing else: DRF's BooleanField would also read "yes", 1 or "off"."""
+
+    def to_internal_value(self, data) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=str(data)[:50])
+        return data
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    email = serializers.DictField(
+        child=StrictBooleanField(),
+        help_text="notification_type -> whether notifications of that type are also e-mailed (to a verified "
+        "address). PATCH may send any subset of the types; the answer always holds every type.",
+    )
+
+    def validate_email(self, value: dict[str, bool]) -> dict[str, bool]:
+        unknown = sorted(set(value) - set(NotificationType.values))
+        if unknown:
+            names = ", ".join(name[:50] for name in unknown[:5])
+            raise serializers.ValidationError(f"Unknown notification type(s): {names}.")
+        return value

@@ -18,6 +18,8 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, QuerySet, UUI
 from django.db.models.functions import Concat, JSONObject, Replace
 from django.utils import timezone
 
+from . import realtime
+from .emails import emailed, queue_notification_emails
 from .models import Notification, NotificationType
 
 
@@ -63,8 +65,9 @@ def fan_out(rows: QuerySet, *, deduplicate: bool = False, **columns: Any) -> int
     if unknown:
         raise TypeError(f"Notification has no field(s) {sorted(unknown)}")
     values: dict[str, Any] = {"id": _NewUUID()}
+    now = timezone.now()
     for attname, field in fields.items():
-        value = columns.get(attname, timezone.now() if attname == "created_at" else field.get_default())
+        value = columns.get(attname, now if attname == "created_at" else field.get_default())
         if not hasattr(value, "resolve_expression"):
             value = Value(value, output_field=field)
         values[attname] = value
@@ -82,13 +85,25 @@ def fan_out(rows: QuerySet, *, deduplicate: bool = False, **columns: Any) -> int
     verb = "INSERT IGNORE" if deduplicate else "INSERT"
     with connection.cursor() as cursor:
         cursor.execute(f"{verb} INTO {quote(Notification._meta.db_table)} ({target}) {select_sql}", params)
-        return cursor.rowcount
+        inserted = cursor.rowcount
+    realtime.push_batch(created_at=now, notification_type=columns["notification_type"], count=inserted)
+    if inserted:  # the new rows are those of this type with this batch's created_at
+        queue_notification_emails(
+            notification_type=columns["notification_type"],
+            created_from=columns.get("created_at", now),
+            related_competition_id=columns.get("related_competition_id"),
+        )
+    return inserted
 
 
 def _create(recipient_id, notification_type: str, params: dict[str, Any], **related: Any) -> Notification:
-    return Notification.objects.create(
-        recipient_id=recipient_id, notification_type=notification_type, params=params, **related
+    notification = emailed(
+        Notification.objects.create(
+            recipient_id=recipient_id, notification_type=notification_type, params=params, **related
+        )
     )
+    realtime.push_created(notification)
+    return notification
 
 
 class NotificationService:

@@ -16,10 +16,16 @@ from rest_framework.views import APIView
 from freelance_arena.pagination import StandardPagination
 from freelance_arena.utils import success_response
 
-from . import services
+from . import preferences, services
 from .filters import NotificationFilter
 from .models import Notification
-from .serializers import MarkReadSerializer, NotificationSerializer, UnreadCountSerializer, UpdatedCountSerializer
+from .serializers import (
+    MarkReadSerializer,
+    NotificationPreferencesSerializer,
+    NotificationSerializer,
+    UnreadCountSerializer,
+    UpdatedCountSerializer,
+)
 
 
 class NotificationPagination(StandardPagination):
@@ -135,3 +141,25 @@ class UnreadCountView(generics.GenericAPIView):
     @extend_schema(responses=UnreadCountSerializer)
     def get(self, request: Request) -> Response:
         return success_response({"unread_count": services.unread_count(user=request.user)}, "Unread count.")
+
+
+class NotificationPreferencesView(generics.GenericAPIView):
+    """GET: which notification types are e-mailed; PATCH: change some of them."""
+
+    serializer_class = NotificationPreferencesSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        return success_response(preferences.get_preferences(user=request.user), "Notification preferences.")
+
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def patch(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data.get("email", {})
+        if email:
+            data = preferences.update_preferences(user=request.user, email=email)
+        else:
+            data = preferences.get_preferences(user=request.user)
+        return success_response(data, "Notification preferences updated.")

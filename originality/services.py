@@ -17,10 +17,11 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from freelance_arena.events import send_on_commit
+from freelance_arena.tasks import enqueue
 from proposals.models import Proposal, ProposalAttachment, ProposalStatus, private_storage
 from proposals.permissions import require_client_of, require_freelancer_of
 
-from . import events
+from . import events, tasks
 from . import fingerprints as fp
 from .models import (
     DECISION_STATUS,
@@ -49,25 +50,25 @@ READ_CHUNK = 1024 * 1024
 
 
 def fingerprint_later(proposal_id: Any) -> None:
-    """Fingerprints the proposal once the current transaction commits.
-
-    For now in this process, right after the commit; a failure is logged, never the request's
-    error. One function, so that a task queue can take it over (`fingerprint_proposal` reads
-    everything it needs from the database and the storage).
-    """
-    transaction.on_commit(lambda: fingerprint_proposal(proposal_id), robust=True)
+    """Fingerprints the proposal on the task queue once the current transaction commits (without
+    a broker: in this process, right after the commit); a failure is logged, never the request's
+    error. The task reads everything it needs from the database and the storage."""
+    enqueue(tasks.fingerprint_proposal, proposal_id=str(proposal_id))
 
 
 def fingerprint_proposal(proposal_id: Any) -> int:
-    """(Re)computes the proposal's fingerprints and matches; returns the number of matches."""
-    proposal = (
-        Proposal.objects.filter(pk=proposal_id)
-        .only("id", "competition_id", "freelancer_id", "title", "description", "created_at")
-        .first()
-    )
-    if proposal is None:
-        return 0
+    """(Re)computes the proposal's fingerprints and matches; returns the number of matches.
+
+    Every read is inside a transaction, so on the primary: queued right after a commit, the rows
+    may not have reached a read replica yet."""
     with transaction.atomic():
+        proposal = (
+            Proposal.objects.filter(pk=proposal_id)
+            .only("id", "competition_id", "freelancer_id", "title", "description", "created_at")
+            .first()
+        )
+        if proposal is None:
+            return 0
         files, signature, first = _store_fingerprints(proposal)
     with transaction.atomic():
         return _store_matches(proposal, files, signature, replace=not first)

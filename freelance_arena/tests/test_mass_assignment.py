@@ -286,6 +286,94 @@ def test_change_password_changes_only_the_callers_password(as_user, freelancer, 
     assert other_freelancer.check_password(TEST_PASSWORD)
 
 
+def token_of(message) -> str:
+    return next(line for line in message.body.splitlines() if line.startswith("Token: ")).removeprefix("Token: ")
+
+
+@covers(("api/auth/verify-email/request/", "POST"))
+def test_verify_request_mails_only_the_callers_own_address(
+    as_user, freelancer, other_freelancer, privileges, committed, mailoutbox
+):
+    before = state(freelancer, *ACCOUNT_STATE)
+    body = {**account_flags(privileges), "user": str(other_freelancer.pk), "to": "forged@example.com"}
+
+    assert ok(committed(lambda: as_user(freelancer).post("/api/auth/verify-email/request/", body))) is None
+
+    assert [message.to for message in mailoutbox] == [[freelancer.email]]
+    assert state(freelancer, *ACCOUNT_STATE) == before
+    assert_no_privileges(freelancer)
+
+
+@covers(("api/auth/verify-email/confirm/", "POST"))
+def test_verify_confirm_verifies_only_the_tokens_address(as_user, freelancer, other_freelancer, privileges, committed):
+    from accounts.lifecycle import make_verification_token
+
+    before = state(freelancer, *ACCOUNT_STATE)
+    body = {**account_flags(privileges), "token": make_verification_token(freelancer), "user": str(other_freelancer.pk)}
+
+    assert ok(committed(lambda: as_user(other_freelancer).post("/api/auth/verify-email/confirm/", body))) is None
+
+    assert state(freelancer, *ACCOUNT_STATE) == {**before, "email_verified": True}
+    assert state(other_freelancer, "email", "email_verified") == {"email": "dana@example.com", "email_verified": False}
+    assert_no_privileges(freelancer)
+
+
+@covers(("api/auth/password-reset/", "POST"))
+def test_reset_request_mails_only_the_named_accounts_address(
+    as_user, freelancer, other_freelancer, committed, mailoutbox
+):
+    body = {"email": freelancer.email, "user": str(other_freelancer.pk), "uid": "forged", "to": "forged@example.com"}
+
+    assert ok(committed(lambda: as_user(None).post("/api/auth/password-reset/", body))) is None
+
+    assert [message.to for message in mailoutbox] == [[freelancer.email]]
+
+
+@covers(("api/auth/password-reset/confirm/", "POST"))
+def test_reset_confirm_sets_only_the_password(as_user, freelancer, other_freelancer, privileges, committed, mailoutbox):
+    committed(lambda: as_user(None).post("/api/auth/password-reset/", {"email": freelancer.email}))
+    link = next(word for word in mailoutbox[0].body.split() if "/reset-password?" in word)
+    query = dict(pair.split("=", 1) for pair in link.split("?", 1)[1].split("&"))
+    before = state(freelancer, *ACCOUNT_STATE)
+    body = {
+        **account_flags(privileges),
+        **query,
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+        "user": str(other_freelancer.pk),
+    }
+
+    assert ok(committed(lambda: as_user(None).post("/api/auth/password-reset/confirm/", body, format="json"))) is None
+
+    # The link proved the address: verified is the one flag the reset itself sets.
+    assert state(freelancer, *ACCOUNT_STATE) == {**before, "email_verified": True}
+    assert freelancer.check_password(NEW_PASSWORD)
+    assert not freelancer.groups.exists() and not freelancer.user_permissions.exists()
+    other_freelancer.refresh_from_db()
+    assert other_freelancer.check_password(TEST_PASSWORD)
+
+
+@covers(("api/auth/change-email/", "POST"))
+def test_change_email_changes_nothing_until_confirmed_and_mails_only_the_new_address(
+    as_user, freelancer, other_freelancer, privileges, committed, mailoutbox
+):
+    before = state(freelancer, *ACCOUNT_STATE)
+    body = {
+        **account_flags(privileges),
+        "new_email": "charlie.next@example.com",
+        "password": TEST_PASSWORD,
+        "user": str(other_freelancer.pk),
+    }
+
+    assert ok(committed(lambda: as_user(freelancer).post("/api/auth/change-email/", body, format="json"))) is None
+
+    assert [message.to for message in mailoutbox] == [["charlie.next@example.com"]]
+    assert state(freelancer, *ACCOUNT_STATE) == before
+    assert_no_privileges(freelancer)
+    assert state(other_freelancer, "email")["email"] == "dana@example.com"
+    assert token_of(mailoutbox[0])
+
+
 @covers(("api/auth/users/<uuid:pk>/", "PUT"), ("api/auth/users/<uuid:pk>/", "PATCH"))
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_admin_user_edit_ignores_superuser_dates_and_password(as_user, admin_user, freelancer, privileges, method):
@@ -665,9 +753,9 @@ def test_score_sets_only_score_note_and_the_review_status(as_user, client_owner,
 
 
 @covers(("api/proposals/<uuid:pk>/score/", "POST"))
-@pytest.mark.parametrize(("who", "status_code"), [("owning_freelancer", 403), ("other_freelancer", 404)])
+@pytest.mark.parametrize(("who", "status_code"), [("freelancer", 403), ("other_freelancer", 404)])
 def test_a_freelancer_cannot_set_client_score(as_user, freelancer, other_freelancer, proposal, who, status_code):
-    caller = freelancer if who == "owning_freelancer" else other_freelancer
+    caller = freelancer if who == "freelancer" else other_freelancer
     body = {"client_score": 5, "client_note": "Self-awarded"}
 
     refused(as_user(caller).post(f"/api/proposals/{proposal.pk}/score/", body, format="json"), status_code)
@@ -766,6 +854,25 @@ def test_mark_all_read_touches_only_the_callers_notifications(as_user, freelance
     for notification in own:
         assert state(notification, "is_read")["is_read"] is True and recent(notification.read_at)
     assert state(theirs, "is_read", "read_at") == {"is_read": False, "read_at": None}
+
+
+@covers(("api/notifications/preferences/", "PATCH"))
+def test_preferences_patch_writes_only_the_callers_own_choices(as_user, freelancer, other_freelancer):
+    from notifications.models import NotificationPreference
+
+    body = {
+        "email": {"COMPETITION_OPENED": True},
+        "user": str(other_freelancer.pk),
+        "user_id": str(other_freelancer.pk),
+        "updated_at": FORGED_TIME,
+    }
+
+    data = ok(as_user(freelancer).patch("/api/notifications/preferences/", body, format="json"))
+
+    assert data["email"]["COMPETITION_OPENED"] is True
+    preference = NotificationPreference.objects.get()
+    assert (preference.user_id, preference.email) == (freelancer.pk, {"COMPETITION_OPENED": True})
+    assert recent(preference.updated_at)
 
 
 # --- payments -------------------------------------------------------------------------------------

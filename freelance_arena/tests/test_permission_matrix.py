@@ -28,19 +28,24 @@ Run: scripts/test.sh freelance_arena/tests/test_permission_matrix.py
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.lifecycle import make_verification_token
 from accounts.tests.factories import TEST_PASSWORD, FreelancerFactory
 from competitions.models import Competition, CompetitionStatus
 from competitions.tests.factories import CompetitionFactory, CompetitionQuestionFactory
@@ -51,7 +56,7 @@ from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 from payments.models import PaymentStatus
 from payments.tests.factories import PaymentRecordFactory
-from proposals.models import ProposalAttachment, ProposalStatus
+from proposals.models import Proposal, ProposalAttachment, ProposalStatus
 from proposals.tests.factories import ProposalFactory
 from proposals.tests.samples import PDF
 
@@ -120,6 +125,7 @@ NEW_PASSWORD = {
     "new_password": "another-Secret-77",
     "confirm_password": "another-Secret-77",
 }
+NEW_RESET_PASSWORD = {"new_password": "another-Secret-77", "confirm_password": "another-Secret-77"}
 ADMIN_USER_PUT = {
     "email": "charlie.new@example.com",
     "username": "charlie_new",
@@ -214,6 +220,23 @@ MATRIX: list[Row] = [
       {"password": TEST_PASSWORD}),
     R((401, 400, 400, 400, 400, 400), "DELETE", "/api/auth/profile/", "own, without the password"),
     R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/change-password/", "own", NEW_PASSWORD),
+    R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/verify-email/request/", "own, unverified"),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/verify-email/confirm/", "the participant's token",
+      {"token": "{part_verify_token}"}),
+    R((400, 400, 400, 400, 400, 400), "POST", "/api/auth/verify-email/confirm/", "a forged token",
+      {"token": "forged"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/", "a known address",
+      {"email": "{part_email}"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/", "an unknown address",
+      {"email": "nobody@example.com"}),
+    R((200, 200, 200, 200, 200, 200), "POST", "/api/auth/password-reset/confirm/", "the participant's link",
+      {"uid": "{part_uid}", "token": "{part_reset_token}", **NEW_RESET_PASSWORD}),
+    R((400, 400, 400, 400, 400, 400), "POST", "/api/auth/password-reset/confirm/", "a forged link",
+      {"uid": "{part_uid}", "token": "forged-token", **NEW_RESET_PASSWORD}),
+    R((401, 200, 200, 200, 200, 200), "POST", "/api/auth/change-email/", "own, with the password",
+      {"new_email": "brand.new@example.com", "password": TEST_PASSWORD}),
+    R((401, 400, 400, 400, 400, 400), "POST", "/api/auth/change-email/", "own, with a wrong password",
+      {"new_email": "brand.new@example.com", "password": "wrong-password-1"}),
     R((401, 403, 403, 403, 403, 200), "GET", "/api/auth/users/", "all"),
     R((401, 403, 403, 403, 403, 200), "GET", "/api/auth/users/{part_user}/", "another user"),
     R((401, 403, 403, 403, 403, 200), "PUT", "/api/auth/users/{part_user}/", "another user", ADMIN_USER_PUT),
@@ -443,6 +466,11 @@ MATRIX: list[Row] = [
       {"ids": ["{notification}"]}, check=("updated", (None, 0, 0, 1, 0, 0))),
     R((401, 200, 200, 200, 200, 200), "POST", "/api/notifications/mark-all-read/", "own only",
       check=("updated", (None, 0, 0, 1, 0, 0))),
+    R((401, 200, 200, 200, 200, 200), "GET", "/api/notifications/preferences/", "own"),
+    R((401, 200, 200, 200, 200, 200), "PATCH", "/api/notifications/preferences/", "own",
+      {"email": {"COMPETITION_OPENED": True}}),
+    R((401, 400, 400, 400, 400, 400), "PATCH", "/api/notifications/preferences/", "an unknown type",
+      {"email": {"NO_SUCH_TYPE": True}}),
     R((401, 200, 200, 200, 200, 200), "GET", "/api/notifications/unread-count/", "own only",
       check=("unread_count", (None, 0, 0, 1, 0, 0))),
 
@@ -618,6 +646,9 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
         part_email=charlie.email,
         inactive_email=inactive.email,
         part_refresh=str(RefreshToken.for_user(charlie)),
+        part_verify_token=make_verification_token(charlie),
+        part_uid=urlsafe_base64_encode(force_bytes(charlie.pk)),
+        part_reset_token=default_token_generator.make_token(charlie),
         blacklisted_refresh=str(blacklisted),
         deadline=(now + timedelta(days=30)).isoformat(),
         submission_deadline=(now + timedelta(days=20)).isoformat(),
@@ -634,8 +665,11 @@ def clients(world, as_user) -> dict[str, Any]:
     return clients
 
 
-def call(client, method: str, url: str, body: Any = None, fmt: str = "json"):
+def call(
+    client, method: str, url: str, body: Any = None, fmt: str = "json", *, look: Callable[[Any], Any] | None = None
+):
     """One request in a savepoint that is rolled back: the next role meets the same world.
+    `look(response)`, if given, runs after the request, before the rollback (`response.seen`).
 
     The cache (throttle counters) is emptied first: the matrix is about permissions, and the
     sweep below sends the login endpoints more requests than THROTTLE_LOGIN allows (throttles
@@ -646,8 +680,17 @@ def call(client, method: str, url: str, body: Any = None, fmt: str = "json"):
         response = getattr(client, method.lower())(url, **kwargs)
         if getattr(response, "streaming", False):
             response.content_bytes = b"".join(response.streaming_content)
+        response.seen = look(response) if look is not None else None
         transaction.set_rollback(True)
     return response
+
+
+def proposals_and_files() -> tuple[list[dict], list]:
+    """Every proposal row and attachment id: what a refused call under /api/proposals/ leaves as it was."""
+    return (
+        list(Proposal.objects.order_by("pk").values()),
+        list(ProposalAttachment.objects.order_by("pk").values_list("pk", flat=True)),
+    )
 
 
 def describe(response) -> str:
@@ -676,12 +719,22 @@ def envelope_problem(response) -> str | None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("row", MATRIX, ids=[row.id for row in MATRIX])
 def test_permission_matrix(row: Row, world: World, clients):
+    """Each role gets the row's status in the envelope; a 401/403/404 says why in `detail` alone;
+    a download is the file itself; a refused call under /api/proposals/ changes no proposal or
+    attachment."""
     url = world.fill(row.url)
+    look = None
+    if row.url.startswith("/api/proposals/"):
+        before = proposals_and_files()
+
+        def look(response):
+            return proposals_and_files() if response.status_code >= 400 else before
+
     failures = []
     for index, role in enumerate(ROLES):
         expected = row.expect[index]
         body = world.body(row, role)
-        response = call(clients[role], row.method, url, body, row.fmt)
+        response = call(clients[role], row.method, url, body, row.fmt, look=look)
         got = response.status_code
         where = f"{row.method} {url} [{row.state}] as {role}" + (f" sending {body!r:.300}" if body else "")
         if got != expected:
@@ -691,6 +744,13 @@ def test_permission_matrix(row: Row, world: World, clients):
         if problem:
             failures.append(f"{where}: {problem}: {describe(response)}")
             continue
+        streamed = getattr(response, "streaming", False)
+        if streamed and not response.content_bytes.startswith(b"%PDF-"):
+            failures.append(f"{where}: the download is not the PDF uploaded: {describe(response)}")
+        if got in (401, 403, 404) and not streamed and set(response.json()["errors"]) != {"detail"}:
+            failures.append(f"{where}: a refusal whose errors are not just `detail`: {describe(response)}")
+        if got >= 400 and look is not None and response.seen != before:
+            failures.append(f"{where}: refused with {got}, but a proposal or attachment changed")
         if row.check is not None and row.check[1][index] is not None:
             key, values = row.check
             shown = response.json()["data"].get(key)

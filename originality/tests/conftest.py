@@ -12,6 +12,11 @@ from proposals.models import Proposal
 from . import images, texts
 
 
+@pytest.fixture(autouse=True)
+def _fingerprinting_runs(run_tasks):
+    """The fingerprinting is a task: here it runs (eagerly, after the commit) in every test."""
+
+
 @pytest.fixture
 def competition(client_owner):
     return CompetitionFactory(client=client_owner, title="Bakery landing page")

@@ -28,16 +28,3 @@ def attachment(proposal):
         file_size=len(PDF),
         file_type="pdf",
     )
-
-
-@pytest.fixture
-def users(client_owner, other_client, freelancer, other_freelancer, admin_user):
-    """Role name -> user; `anonymous` -> None (as_user(None) is an unauthenticated client)."""
-    return {
-        "owner_freelancer": freelancer,
-        "other_freelancer": other_freelancer,
-        "owning_client": client_owner,
-        "other_client": other_client,
-        "admin": admin_user,
-        "anonymous": None,
-    }

@@ -210,9 +210,9 @@ class TestDeleteAttachment:
 
 @pytest.mark.django_db
 class TestDownload:
-    @pytest.mark.parametrize("role", ["owner_freelancer", "owning_client", "admin"])
-    def test_whoever_may_see_the_proposal_downloads_the_file(self, as_user, users, attachment, role):
-        response = as_user(users[role]).get(download_url(attachment))
+    @pytest.mark.parametrize("role", ["freelancer", "client_owner", "admin_user"])
+    def test_whoever_may_see_the_proposal_downloads_the_file(self, request, as_user, attachment, role):
+        response = as_user(request.getfixturevalue(role)).get(download_url(attachment))
 
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PDF
@@ -221,8 +221,9 @@ class TestDownload:
         assert response["X-Content-Type-Options"] == "nosniff"
 
     @pytest.mark.parametrize("role", ["other_freelancer", "other_client", "anonymous"])
-    def test_everyone_else_gets_a_json_404(self, as_user, users, attachment, role):
-        response = as_user(users[role]).get(download_url(attachment))
+    def test_everyone_else_gets_a_json_404(self, request, as_user, attachment, role):
+        user = None if role == "anonymous" else request.getfixturevalue(role)
+        response = as_user(user).get(download_url(attachment))
 
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"

@@ -78,12 +78,9 @@ class TestSubmit:
         assert answer == read_back
         assert len(answer["attachments"]) == (2 if fmt == "multipart" else 0)
 
-    def test_submission_sends_four_statements(self, as_user, freelancer, competition, monkeypatch):
+    def test_submission_sends_four_statements(self, as_user, freelancer, competition):
         api = as_user(freelancer)
         api.get("/api/notifications/unread-count/")  # last_seen is written once per 5 minutes
-        # Fingerprinting follows the commit and will move to a task queue: its own statements,
-        # a fixed number, are counted in originality/tests/test_matches.py.
-        monkeypatch.setattr("proposals.services.fingerprint_later", lambda proposal_id: None)
 
         with CaptureQueriesContext(connection) as captured:
             response = api.post(URL, body(competition), format="json")
@@ -263,9 +260,9 @@ class TestSubmit:
         for field in ("competition", "title", "description", "proposed_budget", "estimated_duration"):
             assert field in errors
 
-    @pytest.mark.parametrize("role", ["owning_client", "admin"])
-    def test_only_freelancers_can_submit(self, as_user, users, competition, role):
-        response = as_user(users[role]).post(URL, body(competition), format="json")
+    @pytest.mark.parametrize("role", ["client_owner", "admin_user"])
+    def test_only_freelancers_can_submit(self, request, as_user, competition, role):
+        response = as_user(request.getfixturevalue(role)).post(URL, body(competition), format="json")
 
         assert response.status_code == 403
         assert response.json()["success"] is False

@@ -8,13 +8,13 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from competitions.management.commands.seed_demo import (
+from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
+from demo.seeding import (
     DEMO_PASSWORD,
     HEAVY_EMAIL,
     SELECT_WINNER_COMPETITION_ID,
     SIZES,
 )
-from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
 from feedback.models import Review, UserRating
 from notifications.models import Notification
 from payments.models import PaymentRecord, platform_fee_for

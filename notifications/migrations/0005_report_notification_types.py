@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_params_instead_of_text'),
+        ('notifications', '0004_notification_preference'),
     ]
 
     operations = [

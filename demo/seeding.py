@@ -1,13 +1,15 @@
-"""Fills the database with realistic demo data, fast: `manage.py seed_demo --size small|large`.
+"""Realistic demo data, written fast (`manage.py seed_demo --size tiny|small|large`).
 
 Rows are built as model instances in Python and written with bulk_create in batches of 5,000,
 one transaction per chunk. Primary keys are random UUIDs generated up front and handed out in
 ascending order, so InnoDB appends to its clustered index instead of splitting random pages
-(that alone keeps the large set loading in minutes with a small buffer pool). Bulk inserts
-bypass signals on purpose: seeding must not fan out notifications.
+(that alone keeps the large set loading in minutes with a small buffer pool). Bulk inserts send
+no domain events on purpose (seeding must not fan out notifications), so the seed drops the
+cached pages of the public list itself.
 
-Sizes: `tiny` (tests), `small` (frontend work), `large` (benchmark: 10,000+ users, 100,000
-competitions, 1,000,000 proposals, 1,000,000 notifications).
+The data depends only on `--seed`: every random choice comes from one `random.Random`, in a
+fixed order (the benchmark figures in bench/RESULTS.md rely on it; change the order of the rng
+calls and the large set is a different one).
 """
 
 import random
@@ -19,17 +21,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from math import gcd
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from competitions import list_cache
 from competitions.models import Competition, CompetitionBookmark, CompetitionQuestion, CompetitionStatus
+from demo.vocabulary import (
+    ACTIONS,
+    ADJECTIVES,
+    CATEGORIES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    SKILLS,
+    TECH,
+    THINGS,
+    make_proposal_text,
+    make_text,
+    make_title,
+)
 from feedback.models import Review, ReviewType, UserRating
-from notifications.models import Notification, NotificationType
+from notifications.models import Notification, NotificationPreference, NotificationType
 from payments.models import PaymentRecord, PaymentStatus, platform_fee_for
 from proposals.models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
 
@@ -50,185 +65,99 @@ class Size:
     competitions: int
     proposals: int
     notifications: int
-    heavy_notifications: int
-    select_winner_proposals: int
+    heavy_notifications: int  # of the heavy user alone (the notification benchmark)
+    select_winner_proposals: int  # on the select-winner competition
     questions: int
     bookmarks: int
 
 
 SIZES = {
-    "tiny": Size(4, 15, 40, 160, 150, 20, 10, 30, 40),
-    "small": Size(20, 100, 300, 2_000, 2_000, 100, 60, 300, 500),
-    "large": Size(2_000, 8_000, 100_000, 1_000_000, 1_000_000, 1_000, 5_000, 50_000, 100_000),
+    # The test size (demo/tests/test_seed_demo.py): the same code path as `large`.
+    "tiny": Size(
+        clients=4,
+        freelancers=15,
+        competitions=40,
+        proposals=160,
+        notifications=150,
+        heavy_notifications=20,
+        select_winner_proposals=10,
+        questions=30,
+        bookmarks=40,
+    ),
+    # Frontend work.
+    "small": Size(
+        clients=20,
+        freelancers=100,
+        competitions=300,
+        proposals=2_000,
+        notifications=2_000,
+        heavy_notifications=100,
+        select_winner_proposals=60,
+        questions=300,
+        bookmarks=500,
+    ),
+    # The benchmark: 10,000+ users, 100,000 competitions, 1,000,000 proposals and notifications.
+    "large": Size(
+        clients=2_000,
+        freelancers=8_000,
+        competitions=100_000,
+        proposals=1_000_000,
+        notifications=1_000_000,
+        heavy_notifications=1_000,
+        select_winner_proposals=5_000,
+        questions=50_000,
+        bookmarks=100_000,
+    ),
 }
 
 # Share of competitions per status (every status present, mostly OPEN and CLOSED). The public
 # list shows OPEN only: at 100,000 competitions, 56 % OPEN leaves a page at offset >= 50,000.
-STATUS_SHARES = [
-    (CompetitionStatus.OPEN, 0.56),
-    (CompetitionStatus.CLOSED, 0.28),
-    (CompetitionStatus.REVIEW, 0.06),
-    (CompetitionStatus.DRAFT, 0.05),
-    (CompetitionStatus.CANCELLED, 0.05),
-]
-
-# --- Vocabulary: varied words so that full-text search for one word is selective ------------
+STATUS_SHARES: dict[str, float] = {
+    CompetitionStatus.OPEN: 0.56,
+    CompetitionStatus.CLOSED: 0.28,
+    CompetitionStatus.REVIEW: 0.06,
+    CompetitionStatus.DRAFT: 0.05,
+    CompetitionStatus.CANCELLED: 0.05,
+}
 
 
-def words(text: str) -> list[str]:
-    return text.split()
+# --- What one step of the seed hands to the next -----------------------------------------------
 
 
-ACTIONS = words(
-    "Build Design Redesign Develop Create Migrate Optimize Audit Write Illustrate Animate Translate "
-    "Automate Integrate Refactor Launch Prototype Modernize Secure Document Localize Benchmark Rebuild"
-)
-ADJECTIVES = words(
-    "modern responsive minimalist accessible secure scalable playful elegant bold lightweight "
-    "multilingual realtime offline-first data-driven award-worthy cozy futuristic retro vibrant "
-    "compact serverless headless interactive immersive cinematic sustainable friendly premium"
-)
-THINGS = [
-    "landing page",
-    "mobile app",
-    "logo",
-    "brand identity",
-    "online store",
-    "dashboard",
-    "booking system",
-    "newsletter template",
-    "explainer video",
-    "pitch deck",
-    "REST API",
-    "chatbot",
-    "admin panel",
-    "marketing site",
-    "product catalogue",
-    "invoice generator",
-    "loyalty program",
-    "podcast cover",
-    "onboarding flow",
-    "analytics pipeline",
-    "browser extension",
-    "data migration",
-    "recommendation engine",
-    "help center",
-    "payment integration",
-    "event website",
-    "design system",
-    "illustration set",
-    "packaging design",
-    "social media kit",
-]
-TECH = words(
-    "django react vue angular svelte nextjs nuxt flutter kotlin swift laravel rails phoenix elixir "
-    "golang rust typescript graphql postgres mariadb redis elasticsearch kafka rabbitmq kubernetes "
-    "terraform ansible docker aws azure gcp firebase supabase stripe paypal shopify woocommerce "
-    "wordpress drupal figma sketch blender unity unreal threejs webgl d3 tableau pandas pytorch "
-    "tensorflow opencv openai langchain twilio sendgrid mapbox leaflet auth0 keycloak sentry grafana "
-    "prometheus nginx cloudflare vercel netlify webflow framer airtable notion zapier hubspot "
-    "salesforce mailchimp magento prestashop odoo sap quickbooks xero tailwind bootstrap sass "
-    "storybook cypress playwright jest pytest fastapi flask celery htmx alpinejs electron tauri "
-    "ionic capacitor expo arduino raspberry lidar bluetooth nfc webrtc ffmpeg"
-)
-INDUSTRIES = words(
-    "bakery fintech nonprofit clinic veterinary brewery winery bookstore gym yoga dental legal "
-    "architecture logistics shipping airline hotel hostel restaurant cafe florist school university "
-    "museum theatre orchestra podcast newsroom agency startup insurance bank pharmacy farm vineyard "
-    "fashion jewelry furniture realestate construction solar recycling charity church library "
-    "marina ski surf camping cycling esports gaming robotics biotech"
-)
-ORGS = words("studio company boutique collective cooperative network foundation marketplace franchise lab")
-CITIES = words(
-    "Lisbon Porto Madrid Seville Lyon Marseille Berlin Hamburg Munich Vienna Prague Warsaw Krakow "
-    "Oslo Bergen Stockholm Helsinki Tallinn Riga Vilnius Dublin Cork Glasgow Leeds Bristol Nairobi "
-    "Lagos Accra Cairo Casablanca Toronto Montreal Vancouver Austin Denver Seattle Portland Boston "
-    "Chicago Atlanta Miami Lima Bogota Quito Santiago Mendoza Osaka Kyoto Seoul Busan Taipei Hanoi "
-    "Manila Jakarta Bangalore Pune Auckland Wellington Adelaide Perth Hobart"
-)
-CATEGORIES = words(
-    "web mobile design branding writing marketing video data devops security ecommerce ai audio translation consulting"
-)
-SENTENCES = [
-    "We are a {industry} {org} based in {city} looking for help with a {adj} {thing}.",
-    "The current solution was built with {tech} and needs to move to {tech2}.",
-    "Our customers mostly visit on their phones, so the {thing} must feel fast and {adj}.",
-    "You will work with our in-house team, who know {tech} well but not {tech2}.",
-    "Please show previous work involving {tech} or a similar {thing}.",
-    "The budget covers design, implementation and two rounds of revisions.",
-    "We expect clean, documented code and a short handover session.",
-    "Accessibility matters to us: think keyboard navigation, contrast and screen readers.",
-    "Bonus points for experience in the {industry} sector or with {tech2}.",
-    "The launch is planned around our {city} event, so the deadline is firm.",
-    "Content and photography will be provided; copywriting in {lang} is a plus.",
-    "We want to reduce manual work for our staff by integrating {tech} with {tech2}.",
-    "Performance budgets: pages under one second on a mid-range phone.",
-    "Tell us briefly how you would approach the {thing} and what you would build first.",
-    "A {adj} look that still feels trustworthy for a {industry} audience is what we are after.",
-]
-LANGUAGES = words("English Portuguese Spanish French German Polish Swedish Japanese Korean Swahili")
-PROPOSAL_OPENERS = [
-    "I have built several {thing}s with {tech} for {industry} clients.",
-    "Our small studio specialises in {adj} work with {tech} and {tech2}.",
-    "I would start with a short discovery call, then ship a first {thing} prototype within a week.",
-    "My approach: audit what exists, propose a plan, then iterate with weekly demos.",
-    "I recently delivered a similar {thing} for a {industry} {org} in {city}.",
-    "I can cover design and development, including tests with {tech2}.",
-]
-FIRST_NAMES = words(
-    "Ana Bruno Carla Diego Elena Farid Greta Hugo Ines Jonas Kaito Lena Marta Nuno Olga Pablo Quinn "
-    "Rosa Sami Tara Umar Vera Wim Xenia Yara Zeno Amara Bilal Chloe Dmitri Esra Femi Gael Hana Ivo"
-)
-LAST_NAMES = words(
-    "Silva Costa Garcia Muller Novak Kowalski Jensen Rossi Dubois Okafor Mensah Tanaka Kim Nguyen "
-    "Santos Ferreira Lopez Schmidt Bauer Horvat Popescu Ivanova Larsen Moreau Haddad Osei Reyes Patel"
-)
-SKILLS = words(
-    "python django react typescript figma illustration copywriting seo video-editing flutter swift "
-    "kotlin devops aws data-analysis ux-research branding translation motion-design wordpress"
-)
+class SeededCompetition(NamedTuple):
+    """A seeded competition, as the later steps (proposals, questions, reviews...) need it."""
+
+    id: uuid.UUID
+    status: str
+    client_id: uuid.UUID
+    published_at: datetime | None
+    submission_deadline: datetime
+    max_proposals: int | None
+    budget: Decimal
+    currency: str
 
 
-def _sentence(rng: random.Random) -> str:
-    template = rng.choice(SENTENCES)
-    return template.format(
-        industry=rng.choice(INDUSTRIES),
-        org=rng.choice(ORGS),
-        city=rng.choice(CITIES),
-        adj=rng.choice(ADJECTIVES),
-        thing=rng.choice(THINGS),
-        tech=rng.choice(TECH),
-        tech2=rng.choice(TECH),
-        lang=rng.choice(LANGUAGES),
-    )
+class WinningBid(NamedTuple):
+    """The accepted proposal of a CLOSED competition: its review and its payment follow from it."""
+
+    proposal_id: uuid.UUID
+    freelancer_id: uuid.UUID
+    amount: Decimal
 
 
-def make_title(rng: random.Random) -> str:
-    adj, thing, industry = rng.choice(ADJECTIVES), rng.choice(THINGS), rng.choice(INDUSTRIES)
-    article = "an" if adj[0] in "aeiou" else "a"
-    form = rng.randrange(3)
-    if form == 0:
-        return f"{rng.choice(ACTIONS)} {article} {adj} {thing} for a {industry} {rng.choice(ORGS)}"
-    if form == 1:
-        return f"{rng.choice(ACTIONS)} our {industry} {thing} with {rng.choice(TECH)}"
-    return f"{adj.capitalize()} {thing} in {rng.choice(TECH)} for a {industry} team in {rng.choice(CITIES)}"
+class SampledProposal(NamedTuple):
+    """A proposal that seeded notifications may point at (no proposal: the select-winner one)."""
+
+    proposal_id: uuid.UUID | None
+    competition_id: uuid.UUID
+    freelancer_id: uuid.UUID | None
+    client_id: uuid.UUID | None
 
 
-def make_text(rng: random.Random, sentences: int) -> str:
-    return " ".join(_sentence(rng) for _ in range(sentences))
-
-
-def make_proposal_text(rng: random.Random) -> str:
-    opener = rng.choice(PROPOSAL_OPENERS).format(
-        thing=rng.choice(THINGS),
-        tech=rng.choice(TECH),
-        tech2=rng.choice(TECH),
-        adj=rng.choice(ADJECTIVES),
-        industry=rng.choice(INDUSTRIES),
-        org=rng.choice(ORGS),
-        city=rng.choice(CITIES),
-    )
-    return f"{opener} {_sentence(rng)}"
+class StepTiming(NamedTuple):
+    label: str
+    seconds: float
+    rows: int
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -318,7 +247,11 @@ def distinct_picks(rng: random.Random, population: int, k: int) -> Iterator[int]
         yield (start + j * stride) % population
 
 
-def flush_demo_tables(stdout_write: Callable[[str], None]) -> None:
+def demo_data_present() -> bool:
+    return User.objects.filter(email=ADMIN_EMAIL).exists()
+
+
+def flush_demo_tables(write: Callable[[str], None]) -> None:
     """Empties every table the seed fills (and the ones pointing at users) with TRUNCATE."""
     from django.contrib.admin.models import LogEntry
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -327,6 +260,7 @@ def flush_demo_tables(stdout_write: Callable[[str], None]) -> None:
         m._meta.db_table
         for m in (
             Notification,
+            NotificationPreference,
             PaymentRecord,
             Review,
             UserRating,
@@ -351,50 +285,44 @@ def flush_demo_tables(stdout_write: Callable[[str], None]) -> None:
                 cursor.execute(f"TRUNCATE TABLE {connection.ops.quote_name(table)}")
         finally:
             cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
-    stdout_write(f"   truncated {len(tables)} tables")
+    write(f"   truncated {len(tables)} tables")
 
 
-# --- The command -------------------------------------------------------------------------------
+# Fields whose auto_now/auto_now_add would overwrite the past dates the seed sets.
+TIMESTAMPED_FIELDS = [
+    (User, "date_joined"),
+    (Competition, "created_at"),
+    (Competition, "updated_at"),
+    (Proposal, "created_at"),
+    (Proposal, "updated_at"),
+    (CompetitionQuestion, "created_at"),
+    (CompetitionBookmark, "created_at"),
+    (Review, "created_at"),
+    (UserRating, "updated_at"),
+    (Notification, "created_at"),
+    (PaymentRecord, "created_at"),
+    (PaymentRecord, "updated_at"),
+]
 
 
-class Command(BaseCommand):
-    help = "Seeds realistic demo data with bulk inserts (sizes: tiny, small, large)."
+# --- The seed ----------------------------------------------------------------------------------
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("--size", choices=sorted(SIZES), default="small")
-        parser.add_argument(
-            "--flush",
-            action="store_true",
-            help="TRUNCATE users, competitions, proposals, reviews, notifications and payments first.",
-        )
-        parser.add_argument("--seed", type=int, default=7, help="Random seed (same seed, same data shape).")
 
-    def handle(self, *args, **options) -> None:
-        size = SIZES[options["size"]]
-        self.rng = random.Random(options["seed"])  # noqa: S311 - demo data, not secrets
+class DemoSeeder:
+    """One run of the seed: each step writes one kind of row and keeps what the next ones need."""
+
+    def __init__(self, size: Size, *, seed: int, write: Callable[[str], None]) -> None:
+        self.size = size
+        self.rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
         self.now = timezone.now()
-        self.timings: list[tuple[str, float, int]] = []
-        started = time.monotonic()
-        if options["flush"]:
-            self._timed("flush", lambda: flush_demo_tables(self.stdout.write) or 0)
-        elif User.objects.filter(email=ADMIN_EMAIL).exists():
-            raise CommandError("Demo data already present: run again with --flush to replace it.")
+        self.write = write
+        self.timings: list[StepTiming] = []
 
-        models_with_timestamps = [
-            (User, "date_joined"),
-            (Competition, "created_at"),
-            (Competition, "updated_at"),
-            (Proposal, "created_at"),
-            (Proposal, "updated_at"),
-            (CompetitionQuestion, "created_at"),
-            (CompetitionBookmark, "created_at"),
-            (Review, "created_at"),
-            (UserRating, "updated_at"),
-            (Notification, "created_at"),
-            (PaymentRecord, "created_at"),
-            (PaymentRecord, "updated_at"),
-        ]
-        with explicit_timestamps(*models_with_timestamps):
+    def run(self, *, flush: bool) -> None:
+        size = self.size
+        if flush:
+            self._timed("flush", lambda: flush_demo_tables(self.write) or 0)
+        with explicit_timestamps(*TIMESTAMPED_FIELDS):
             self._timed("users", lambda: self.seed_users(size))
             self._timed("competitions", lambda: self.seed_competitions(size))
             self._timed("proposals", lambda: self.seed_proposals(size))
@@ -404,20 +332,18 @@ class Command(BaseCommand):
             self._timed("reviews+ratings", self.seed_reviews)
             self._timed("payments", self.seed_payments)
             self._timed("notifications", lambda: self.seed_notifications(size))
-        # Bulk inserts and TRUNCATE bypass the signals that invalidate cached pages of the
-        # public list: drop those pages here, or visitors could see the data this replaced.
+        # Bulk inserts and TRUNCATE send no events, so nothing invalidated the cached pages of
+        # the public list: drop them here, or visitors could see the data this replaced.
         list_cache.invalidate()
-        total = time.monotonic() - started
-        self.report(options["size"], total)
 
     def _timed(self, label: str, step: Callable[[], int]) -> None:
         started = time.monotonic()
-        self.stdout.write(f">> {label} ...")
+        self.write(f">> {label} ...")
         rows = step() or 0
         elapsed = time.monotonic() - started
-        self.timings.append((label, elapsed, rows))
+        self.timings.append(StepTiming(label, elapsed, rows))
         rate = f", {rows / elapsed:,.0f} rows/s" if rows and elapsed > 0 else ""
-        self.stdout.write(f"   {label}: {rows:,} rows in {elapsed:.1f} s{rate}")
+        self.write(f"   {label}: {rows:,} rows in {elapsed:.1f} s{rate}")
 
     def _past(self, max_days: float, min_days: float = 0) -> datetime:
         return self.now - timedelta(seconds=self.rng.uniform(min_days * 86400, max_days * 86400))
@@ -461,17 +387,20 @@ class Command(BaseCommand):
         # The heavy user: exactly `heavy_notifications` notifications (notification benchmark).
         users.append(person(HEAVY_EMAIL, "heavy", Role.FREELANCER, skills="python, django"))
         self.admin = users[0]
-        self.clients = [u.id for u in users[1 : 1 + size.clients]]
-        self.freelancers = [u.id for u in users[1 + size.clients : 1 + size.clients + size.freelancers]]
+        self.clients: list[uuid.UUID] = [u.id for u in users[1 : 1 + size.clients]]
+        first_freelancer = 1 + size.clients
+        self.freelancers: list[uuid.UUID] = [
+            u.id for u in users[first_freelancer : first_freelancer + size.freelancers]
+        ]
         self.heavy = users[-1]
-        self.all_users = [u.id for u in users]
+        self.all_users: list[uuid.UUID] = [u.id for u in users]
         return bulk_insert(User, users)
 
     # Competitions -----------------------------------------------------------------------------
 
     def _status_list(self, total: int) -> list[str]:
         statuses: list[str] = []
-        for status, share in STATUS_SHARES:
+        for status, share in STATUS_SHARES.items():
             statuses += [status] * max(1, round(total * share))
         statuses = statuses[:total] if len(statuses) >= total else statuses
         while len(statuses) < total:
@@ -525,8 +454,8 @@ class Command(BaseCommand):
     def seed_competitions(self, size: Size) -> int:
         statuses = self._status_list(size.competitions - 1)
         ids = SortedIds(len(statuses))
-        # (id, status, client_id, published_at, submission_deadline, max_proposals, budget, currency)
-        self.competitions: list[tuple] = []
+        # Every competition but the select-winner one (`self.special`, kept apart).
+        self.competitions: list[SeededCompetition] = []
 
         def rows() -> Iterator[Competition]:
             special = self._competition(SELECT_WINNER_COMPETITION_ID, CompetitionStatus.REVIEW)
@@ -538,15 +467,15 @@ class Command(BaseCommand):
             for status in statuses:
                 competition = self._competition(ids.take(), status)
                 self.competitions.append(
-                    (
-                        competition.id,
-                        status,
-                        competition.client_id,
-                        competition.published_at,
-                        competition.submission_deadline,
-                        competition.max_proposals,
-                        competition.budget,
-                        competition.currency,
+                    SeededCompetition(
+                        id=competition.id,
+                        status=status,
+                        client_id=competition.client_id,
+                        published_at=competition.published_at,
+                        submission_deadline=competition.submission_deadline,
+                        max_proposals=competition.max_proposals,
+                        budget=competition.budget,
+                        currency=competition.currency,
                     )
                 )
                 yield competition
@@ -557,18 +486,17 @@ class Command(BaseCommand):
 
     def seed_proposals(self, size: Size) -> int:
         rng, now = self.rng, self.now
-        eligible = [c for c in self.competitions if c[1] != CompetitionStatus.DRAFT]
+        eligible = [c for c in self.competitions if c.status != CompetitionStatus.DRAFT]
         freelancers = self.freelancers
         n_free = len(freelancers)
         special_count = min(size.select_winner_proposals, n_free)
-        minimums = [1 if c[1] == CompetitionStatus.CLOSED else 0 for c in eligible]
-        caps = [min(n_free, c[5] if c[5] else 400) for c in eligible]
+        minimums = [1 if c.status == CompetitionStatus.CLOSED else 0 for c in eligible]
+        caps = [min(n_free, c.max_proposals if c.max_proposals else 400) for c in eligible]
         counts = distribute(rng, size.proposals - special_count, minimums, caps)
         ids = SortedIds(sum(counts) + special_count)
         texts = [make_proposal_text(rng) for _ in range(min(5000, max(50, size.proposals // 20)))]
-        self.winners: dict[uuid.UUID, tuple] = {}  # competition id -> (proposal id, freelancer, budget)
-        # proposal rows for notifications: a sample of (proposal id, competition id, freelancer, client)
-        self.proposal_sample: list[tuple] = []
+        self.winners: dict[uuid.UUID, WinningBid] = {}  # by competition id
+        self.proposal_sample: list[SampledProposal] = []  # what seeded notifications point at
 
         def one(cid, freelancer, status, created, budget, score=None, winner=False) -> Proposal:
             return Proposal(
@@ -595,13 +523,13 @@ class Command(BaseCommand):
                 status = ProposalStatus.UNDER_REVIEW if rng.random() < 0.2 else ProposalStatus.SUBMITTED
                 score = rng.randint(1, 5) if status == ProposalStatus.UNDER_REVIEW else None
                 yield one(special.id, freelancers[index], status, created, money(rng, 500, 15_000), score)
-            for (cid, status, client, published, submission, _max, budget, _cur), count in zip(
-                eligible, counts, strict=True
-            ):
+            for competition, count in zip(eligible, counts, strict=True):
                 if not count:
                     continue
-                window_end = min(submission, now)
-                winner_at = rng.randrange(count) if status == CompetitionStatus.CLOSED else -1
+                published, budget = competition.published_at, competition.budget
+                window_end = min(competition.submission_deadline, now)
+                closed = competition.status == CompetitionStatus.CLOSED
+                winner_at = rng.randrange(count) if closed else -1
                 for position, index in enumerate(distinct_picks(rng, n_free, count)):
                     freelancer = freelancers[index]
                     created = published + (window_end - published) * rng.random()
@@ -614,17 +542,19 @@ class Command(BaseCommand):
                         state, winner, score = ProposalStatus.ACCEPTED, True, rng.randint(3, 5)
                     elif roll < 0.1:
                         state = ProposalStatus.WITHDRAWN
-                    elif status == CompetitionStatus.CLOSED:
+                    elif closed:
                         state, score = ProposalStatus.REJECTED, (rng.randint(1, 5) if roll < 0.5 else None)
-                    elif status in (CompetitionStatus.OPEN, CompetitionStatus.REVIEW) and roll < 0.25:
+                    elif competition.status in (CompetitionStatus.OPEN, CompetitionStatus.REVIEW) and roll < 0.25:
                         state, score = ProposalStatus.UNDER_REVIEW, rng.randint(1, 5)
                     else:
                         state = ProposalStatus.SUBMITTED
-                    proposal = one(cid, freelancer, state, created, bid, score, winner)
+                    proposal = one(competition.id, freelancer, state, created, bid, score, winner)
                     if winner:
-                        self.winners[cid] = (proposal.id, freelancer, bid)
+                        self.winners[competition.id] = WinningBid(proposal.id, freelancer, bid)
                     if len(self.proposal_sample) < 200_000 and rng.random() < 0.2:
-                        self.proposal_sample.append((proposal.id, cid, freelancer, client))
+                        self.proposal_sample.append(
+                            SampledProposal(proposal.id, competition.id, freelancer, competition.client_id)
+                        )
                     yield proposal
 
         return bulk_insert(Proposal, rows())
@@ -632,8 +562,8 @@ class Command(BaseCommand):
     def link_winners(self) -> int:
         """Points each CLOSED competition at its accepted proposal: bulk UPDATEs by primary key."""
         closed = [
-            Competition(id=cid, winner_id=freelancer, winning_proposal_id=proposal)
-            for cid, (proposal, freelancer, _bid) in self.winners.items()
+            Competition(id=cid, winner_id=bid.freelancer_id, winning_proposal_id=bid.proposal_id)
+            for cid, bid in self.winners.items()
         ]
         with transaction.atomic():
             Competition.objects.bulk_update(closed, ["winner", "winning_proposal"], batch_size=100)
@@ -641,8 +571,11 @@ class Command(BaseCommand):
 
     # Questions, bookmarks, reviews, payments ---------------------------------------------------
 
-    def _published(self) -> list[tuple]:
-        return [c for c in self.competitions if c[3] is not None]
+    def _published(self) -> list[SeededCompetition]:
+        return [c for c in self.competitions if c.published_at is not None]
+
+    def _with_a_winner(self) -> list[SeededCompetition]:
+        return [c for c in self.competitions if c.id in self.winners]
 
     def seed_questions(self, size: Size) -> int:
         rng = self.rng
@@ -651,17 +584,17 @@ class Command(BaseCommand):
 
         def rows() -> Iterator[CompetitionQuestion]:
             for _ in range(size.questions):
-                cid, _status, client, published_at, *_ = rng.choice(published)
-                asked = published_at + (self.now - published_at) * rng.random() * 0.5
+                competition = rng.choice(published)
+                asked = competition.published_at + (self.now - competition.published_at) * rng.random() * 0.5
                 answered = rng.random() < 0.6
                 yield CompetitionQuestion(
                     id=ids.take(),
-                    competition_id=cid,
+                    competition_id=competition.id,
                     asked_by_id=rng.choice(self.freelancers),
                     question=f"Is {rng.choice(TECH)} acceptable for the {rng.choice(THINGS)}?",
                     answer=(make_text(rng, 1) if answered else None),
                     answered_at=(asked + timedelta(hours=rng.uniform(1, 48)) if answered else None),
-                    answered_by_id=(client if answered else None),
+                    answered_by_id=(competition.client_id if answered else None),
                     is_public=rng.random() < 0.8,
                     created_at=asked,
                 )
@@ -671,11 +604,11 @@ class Command(BaseCommand):
     def seed_bookmarks(self, size: Size) -> int:
         rng = self.rng
         published = self._published()
-        pairs: set[tuple] = set()
+        pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()  # (competition id, user id)
         attempts = 0
         while len(pairs) < size.bookmarks and attempts < size.bookmarks * 3:
             attempts += 1
-            pairs.add((rng.choice(published)[0], rng.choice(self.freelancers)))
+            pairs.add((rng.choice(published).id, rng.choice(self.freelancers)))
         ids = SortedIds(len(pairs))
         return bulk_insert(
             CompetitionBookmark,
@@ -687,15 +620,18 @@ class Command(BaseCommand):
 
     def seed_reviews(self) -> int:
         rng = self.rng
-        closed = [c for c in self.competitions if c[0] in self.winners]
         reviews: list[Review] = []
-        for cid, _status, client, _published, _submission, *_ in closed:
-            _proposal, freelancer, _bid = self.winners[cid]
+        for competition in self._with_a_winner():
+            client, freelancer = competition.client_id, self.winners[competition.id].freelancer_id
             created = self._past(50)
             if rng.random() < 0.6:
-                reviews.append(self._review(client, freelancer, cid, ReviewType.CLIENT_TO_FREELANCER, created))
+                reviews.append(
+                    self._review(client, freelancer, competition.id, ReviewType.CLIENT_TO_FREELANCER, created)
+                )
             if rng.random() < 0.4:
-                reviews.append(self._review(freelancer, client, cid, ReviewType.FREELANCER_TO_CLIENT, created))
+                reviews.append(
+                    self._review(freelancer, client, competition.id, ReviewType.FREELANCER_TO_CLIENT, created)
+                )
         ids = SortedIds(len(reviews))
         for review in sorted(reviews, key=lambda r: r.created_at):
             review.id = ids.take()
@@ -732,29 +668,29 @@ class Command(BaseCommand):
 
     def seed_payments(self) -> int:
         rng = self.rng
-        closed = [c for c in self.competitions if c[0] in self.winners]
+        closed = self._with_a_winner()
         ids = SortedIds(len(closed))
 
         def rows() -> Iterator[PaymentRecord]:
-            for cid, _status, client, _published, submission, _max, _budget, currency in closed:
-                _proposal, freelancer, amount = self.winners[cid]
+            for competition in closed:
+                bid = self.winners[competition.id]
                 status = rng.choices(
                     (PaymentStatus.COMPLETED, PaymentStatus.PENDING, PaymentStatus.PROCESSING, PaymentStatus.FAILED),
                     weights=(70, 15, 10, 5),
                 )[0]
-                created = min(submission + timedelta(days=rng.uniform(1, 20)), self.now)
-                fee = platform_fee_for(amount)
+                created = min(competition.submission_deadline + timedelta(days=rng.uniform(1, 20)), self.now)
+                fee = platform_fee_for(bid.amount)
                 completed = status == PaymentStatus.COMPLETED
                 yield PaymentRecord(
                     id=ids.take(),
-                    competition_id=cid,
-                    client_id=client,
-                    freelancer_id=freelancer,
-                    amount=amount,
-                    currency=currency,
+                    competition_id=competition.id,
+                    client_id=competition.client_id,
+                    freelancer_id=bid.freelancer_id,
+                    amount=bid.amount,
+                    currency=competition.currency,
                     status=status,
                     platform_fee=fee,
-                    net_amount=amount - fee,
+                    net_amount=bid.amount - fee,
                     created_at=created,
                     updated_at=created,
                     completed_at=(created + timedelta(days=2) if completed else None),
@@ -773,14 +709,14 @@ class Command(BaseCommand):
             per_user[others[rng.randrange(len(others))]] += 1
         per_user[self.heavy.id] = size.heavy_notifications
         ids = SortedIds(size.notifications)
-        sample = self.proposal_sample or [(None, self.special.id, None, None)]
+        sample = self.proposal_sample or [SampledProposal(None, self.special.id, None, None)]
         types = list(NotificationType)
 
         def rows() -> Iterator[Notification]:
             # Grouped by recipient (ids ascending): the (recipient, created_at) index grows in order.
             for recipient in sorted(per_user, key=lambda u: u.hex):
                 for _ in range(per_user[recipient]):
-                    proposal_id, cid, _freelancer, _client = sample[rng.randrange(len(sample))]
+                    about = sample[rng.randrange(len(sample))]
                     kind = rng.choice(types)
                     created = self._past(180)
                     read = rng.random() < 0.6
@@ -792,8 +728,8 @@ class Command(BaseCommand):
                         params={"text": [heading, make_text(rng, 1)]},
                         is_read=read,
                         read_at=(created + timedelta(hours=rng.uniform(0, 72)) if read else None),
-                        related_competition_id=cid,
-                        related_proposal_id=proposal_id,
+                        related_competition_id=about.competition_id,
+                        related_proposal_id=about.proposal_id,
                         created_at=created,
                     )
 
@@ -801,20 +737,22 @@ class Command(BaseCommand):
 
     # Report -----------------------------------------------------------------------------------
 
-    def report(self, size_name: str, total: float) -> None:
-        rows = sum(r for _label, _elapsed, r in self.timings)
-        self.stdout.write(self.style.SUCCESS(f"Seeded '{size_name}': {rows:,} rows in {total:.1f} s"))
-        counts = {status: 0 for status, _share in STATUS_SHARES}
-        for c in self.competitions:
-            counts[c[1]] += 1
-        counts[CompetitionStatus.REVIEW] += 1
-        self.stdout.write("   competitions by status: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
-        self.stdout.write(f"Demo credentials (password for every demo user: {DEMO_PASSWORD}):")
-        self.stdout.write(f"   admin:      {ADMIN_EMAIL}")
-        self.stdout.write(f"   client:     client0@{DEMO_DOMAIN} … client{len(self.clients) - 1}@{DEMO_DOMAIN}")
+    def rows_written(self) -> int:
+        return sum(step.rows for step in self.timings)
+
+    def summary(self) -> list[str]:
+        """What was seeded and how to log in (after the first line, which the command styles)."""
+        counts = dict.fromkeys(STATUS_SHARES, 0)
+        for competition in self.competitions:
+            counts[competition.status] += 1
+        counts[CompetitionStatus.REVIEW] += 1  # the select-winner competition
         last = len(self.freelancers) - 1
-        self.stdout.write(f"   freelancer: freelancer0@{DEMO_DOMAIN} … freelancer{last}@{DEMO_DOMAIN}")
-        self.stdout.write(f"   heavy user (notifications benchmark): {HEAVY_EMAIL} id={self.heavy.id}")
-        self.stdout.write(
-            f"   select-winner competition (REVIEW, owner client0@{DEMO_DOMAIN}): id={SELECT_WINNER_COMPETITION_ID}"
-        )
+        return [
+            "   competitions by status: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()),
+            f"Demo credentials (password for every demo user: {DEMO_PASSWORD}):",
+            f"   admin:      {ADMIN_EMAIL}",
+            f"   client:     client0@{DEMO_DOMAIN} … client{len(self.clients) - 1}@{DEMO_DOMAIN}",
+            f"   freelancer: freelancer0@{DEMO_DOMAIN} … freelancer{last}@{DEMO_DOMAIN}",
+            f"   heavy user (notifications benchmark): {HEAVY_EMAIL} id={self.heavy.id}",
+            f"   select-winner competition (REVIEW, owner client0@{DEMO_DOMAIN}): id={SELECT_WINNER_COMPETITION_ID}",
+        ]
