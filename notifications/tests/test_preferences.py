@@ -9,7 +9,13 @@ from notifications.preferences import EMAIL_OFF_BY_DEFAULT, email_default, email
 pytestmark = pytest.mark.django_db
 
 URL = "/api/notifications/preferences/"
-ON_BY_DEFAULT = {NotificationType.PROPOSAL_ACCEPTED, NotificationType.PROPOSAL_REJECTED}
+# Part 1's accepted and rejected, and the types Part 2 adds (so far the reports', issue 16).
+ON_BY_DEFAULT = {
+    NotificationType.PROPOSAL_ACCEPTED,
+    NotificationType.PROPOSAL_REJECTED,
+    NotificationType.PROPOSAL_REPORTED,
+    NotificationType.REPORT_DECIDED,
+}
 
 
 def ok(response):

@@ -377,3 +377,24 @@ def test_the_django_admin_dismiss_action(admin_browser, reported):
 @pytest.mark.parametrize("model", ["report", "match", "filefingerprint", "textsketch", "imagekey", "textkey"])
 def test_every_originality_admin_list_opens(admin_browser, reported, model):
     assert admin_browser.get(f"/admin/originality/{model}/").status_code == 200
+
+
+def test_the_parties_are_emailed_on_report_and_decision(
+    as_user, client_owner, freelancer, admin_user, suspect, mailoutbox
+):
+    for user in (client_owner, freelancer):
+        type(user).objects.filter(pk=user.pk).update(email_verified=True)
+    response = as_user(client_owner).post(report_url(suspect), {"reason": "Same layout."})
+    assert response.status_code == 201
+    assert (
+        as_user(admin_user)
+        .post(decide_url(response.json()["data"]["id"]), {"decision": "DISMISS", "note": "Common layout."})
+        .status_code
+        == 200
+    )
+
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([freelancer.email], "Your proposal “Suspect entry” was reported"),
+        ([freelancer.email], "The report on “Suspect entry” was dismissed"),
+        ([client_owner.email], "The report on “Suspect entry” was dismissed"),
+    ]
