@@ -130,7 +130,7 @@ class ProfileView(generics.GenericAPIView):
 
     @extend_schema(responses=UserProfileSerializer)
     def get(self, request: Request) -> Response:
-        return success_response(self.get_serializer(self.get_object()).data, "Profile.")
+        return success_response(self.get_serializer(self.get_object()).data, "Profile retrieved.")
 
     def _update(self, request: Request, partial: bool) -> Response:
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
@@ -260,6 +260,7 @@ class UserListView(generics.ListAPIView):
     serializer_class = AdminUserSerializer
     permission_classes = [IsAuthenticated, IsAdminRole]
     filterset_class = UserFilter
+    list_message = "Users retrieved."
     search_fields = ["email", "username", "first_name", "last_name"]
     ordering_fields = ["date_joined", "email", "username", "last_seen", "role"]
     ordering = ["-date_joined", "id"]
@@ -275,7 +276,7 @@ class UserDetailAdminView(generics.GenericAPIView):
 
     @extend_schema(responses=AdminUserSerializer)
     def get(self, request: Request, pk) -> Response:
-        return success_response(self.get_serializer(self.get_object()).data, "User.")
+        return success_response(self.get_serializer(self.get_object()).data, "User retrieved.")
 
     def _update(self, request: Request, partial: bool) -> Response:
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
@@ -304,6 +305,7 @@ class FreelancerSearchView(generics.ListAPIView):
     """Public directory of active freelancers, best rated first."""
 
     serializer_class = FreelancerCardSerializer
+    list_message = "Freelancers retrieved."
     permission_classes = [AllowAny]
     filterset_class = FreelancerFilter
     search_fields = ["username", "skills"]

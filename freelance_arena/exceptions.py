@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from . import error_codes
 from .utils import error_payload
 
 logger = logging.getLogger("freelance_arena.errors")
@@ -66,15 +68,40 @@ def _detail_text(detail: Any) -> str:
     return _first_message(detail) or str(detail)
 
 
+def _error_code(exc: exceptions.APIException) -> str:
+    """The envelope's `code` for a non-validation APIException: DRF's own code (`not_found`,
+    `permission_denied`, `throttled`, …), SimpleJWT's renamed into this API's vocabulary."""
+    detail = getattr(exc, "detail", None)
+    if isinstance(detail, dict) and isinstance(detail.get("code"), str):
+        # SimpleJWT: {"detail": text, "code": its code, ...}; the code is the dict's *value*.
+        return error_codes.SIMPLEJWT_CODES.get(str(detail["code"]), str(detail["code"]))
+    codes = exc.get_codes()
+    while isinstance(codes, list | dict) and codes:
+        codes = codes[0] if isinstance(codes, list) else next(iter(codes.values()))
+    code = str(codes) if isinstance(codes, str) and codes else error_codes.for_status(exc.status_code)
+    return error_codes.SIMPLEJWT_CODES.get(code, code)
+
+
+def _wrong_scheme(context: dict[str, Any]) -> str | None:
+    """The scheme of an Authorization header that is not `Bearer` (ignored by JWT auth)."""
+    request = context.get("request")
+    header = request.META.get("HTTP_AUTHORIZATION", "") if request is not None else ""
+    scheme = header.split(maxsplit=1)[0] if header.strip() else ""
+    return scheme if scheme and scheme.lower() != "bearer" else None
+
+
 def custom_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        # get_error_detail keeps each message's code (model `clean()`, validators).
+        detail = get_error_detail(exc)
+        exc = exceptions.ValidationError(detail if isinstance(detail, dict) else {"non_field_errors": detail})
     elif isinstance(exc, RequestDataTooBig):
-        return Response(error_payload("Request body is too large."), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(
+            error_payload("Request body is too large.", code=error_codes.REQUEST_TOO_LARGE),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     elif isinstance(exc, SuspiciousOperation):
-        return Response(error_payload("Bad request."), status=status.HTTP_400_BAD_REQUEST)
+        return Response(error_payload("Bad request.", code=error_codes.BAD_REQUEST), status=status.HTTP_400_BAD_REQUEST)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -83,7 +110,7 @@ def custom_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
         # A database restart or outage is not a bug in the API: a retryable 503, like /api/health/.
         logger.warning("Database unavailable in %s: %s", type(context.get("view")).__name__, exc)
         return Response(
-            error_payload(DATABASE_UNAVAILABLE_MESSAGE),
+            error_payload(DATABASE_UNAVAILABLE_MESSAGE, code=error_codes.SERVICE_UNAVAILABLE),
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
@@ -92,12 +119,28 @@ def custom_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
     if response is None:
         view = context.get("view")
         logger.error("Unhandled exception in %s", type(view).__name__ if view else "view", exc_info=exc)
-        return Response(error_payload(INTERNAL_ERROR_MESSAGE), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            error_payload(INTERNAL_ERROR_MESSAGE, code=error_codes.SERVER_ERROR),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
 
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_payload(validation_message(errors), errors)
-    else:
-        text = _detail_text(getattr(exc, "detail", str(exc)))
-        response.data = error_payload(text)
+        codes = exc.get_codes()
+        codes = codes if isinstance(codes, dict) else {"non_field_errors": codes}
+        response.data = error_payload(
+            validation_message(errors), errors, code=error_codes.VALIDATION_ERROR, error_codes=codes
+        )
+        return response
+
+    text = _detail_text(getattr(exc, "detail", str(exc)))
+    code = _error_code(exc)
+    if isinstance(exc, exceptions.NotAuthenticated) and (scheme := _wrong_scheme(context)):
+        # JWT authentication skips a header of another scheme, so the request looked anonymous.
+        code = error_codes.BAD_AUTHORIZATION_HEADER
+        text = (
+            f'The Authorization header uses the "{scheme[:20]}" scheme; this API expects '
+            '"Authorization: Bearer <access token>".'
+        )
+    response.data = error_payload(text, code=code)
     return response

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from . import error_codes
 from .requests import acceptable_charset
 from .utils import error_payload
 
@@ -19,13 +20,13 @@ def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def json_error(status_code: int, message: str | None = None) -> JsonResponse:
+def json_error(status_code: int, message: str | None = None, code: str | None = None) -> JsonResponse:
     if message is None:
         try:
             message = HTTPStatus(status_code).phrase + "."
         except ValueError:
             message = "Error."
-    return JsonResponse(error_payload(message), status=status_code)
+    return JsonResponse(error_payload(message, code=code or error_codes.for_status(status_code)), status=status_code)
 
 
 class ApiErrorMiddleware:
@@ -64,9 +65,9 @@ class RequestSizeLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return json_error(400, "Invalid Content-Length header.")
+            return json_error(400, "Invalid Content-Length header.", error_codes.BAD_REQUEST)
         if length > settings.REQUEST_MAX_BYTES:
-            return json_error(413, "Request body is too large.")
+            return json_error(413, "Request body is too large.", error_codes.REQUEST_TOO_LARGE)
         return self.get_response(request)
 
 
@@ -85,7 +86,11 @@ class RequestCharsetMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         charset = (request.content_params or {}).get("charset") if is_api_request(request) else None
         if charset is not None and not acceptable_charset(charset):
-            return json_error(415, f'Unsupported charset "{charset[:40]}" in the Content-Type header.')
+            return json_error(
+                415,
+                f'Unsupported charset "{charset[:40]}" in the Content-Type header.',
+                error_codes.UNSUPPORTED_MEDIA_TYPE,
+            )
         return self.get_response(request)
 
 

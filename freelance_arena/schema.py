@@ -1,14 +1,76 @@
-"""drf-spectacular hooks: the schema describes the real envelopes."""
+"""drf-spectacular hooks: the schema describes the real envelopes and the real security."""
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from drf_spectacular import openapi
+from rest_framework.request import Request
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Declares per operation whether a token is required, from what the view really does.
+
+    drf-spectacular only recognises AllowAny and IsAuthenticatedOrReadOnly as "anonymous
+    allowed"; our own permissions (read-only-or-owner, role checks) were all declared as
+    token-required, so public reads like a competition's detail looked protected. Here the
+    view's permissions are asked, for this method, with an anonymous request: if they all let
+    it through, the token is optional (`[{}, {jwtAuth: []}]`); else it is required. A view with
+    no authentication class (register, login, refresh, health) does not read a token: `[{}]`.
+    test_schema_security.py compares each declaration with a real anonymous request.
+    """
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        schemes = [item for item in super().get_auth() if item]
+        if not schemes:
+            return [{}]
+        if self._anonymous_allowed():
+            return [{}, *schemes]
+        return schemes
+
+    def _anonymous_allowed(self) -> bool:
+        view = self.view
+        http_request = RequestFactory().generic(self.method, self.path)
+        http_request.user = AnonymousUser()
+        anonymous = Request(http_request)
+        anonymous.user = AnonymousUser()
+        original = getattr(view, "request", None)
+        view.request = anonymous
+        try:
+            return all(permission.has_permission(anonymous, view) for permission in view.get_permissions())
+        except Exception:  # noqa: BLE001 - a permission that raises refuses
+            return False
+        finally:
+            view.request = original
+
+
 ENVELOPE_ERROR = {
     "type": "object",
-    "required": ["success", "message", "errors"],
+    "required": ["success", "message", "code", "errors", "error_codes"],
     "properties": {
         "success": {"type": "boolean", "enum": [False]},
-        "message": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": True},
+        "message": {"type": "string", "description": "One human sentence; never parse it."},
+        "code": {
+            "type": "string",
+            "description": "Machine-readable reason: validation_error, parse_error, bad_request, "
+            "not_authenticated, bad_authorization_header, token_expired (refresh the access token), "
+            "token_invalid, user_inactive, authentication_failed, permission_denied, not_found, "
+            "method_not_allowed, not_acceptable, request_too_large, unsupported_media_type, throttled, "
+            "server_error, service_unavailable.",
+            "example": "validation_error",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "DRF's shape: field -> list of messages (a list field's items keyed by index, "
+            'nested serializers nested); {"detail": message} for every error that is not a validation error.',
+        },
+        "error_codes": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "Mirrors `errors` with DRF's code in place of each message "
+            '(required, invalid, min_value, …); {"detail": code} otherwise.',
+        },
     },
 }
 

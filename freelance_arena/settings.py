@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "channels",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets, served from /static/
     # FreelanceArena
     "accounts.apps.AccountsConfig",
     "competitions.apps.CompetitionsConfig",
@@ -76,10 +77,13 @@ INSTALLED_APPS = [
     "payments.apps.PaymentsConfig",
     "demo.apps.DemoConfig",  # manage.py seed_demo: demo and benchmark data, no models
     "originality.apps.OriginalityConfig",
+    "backoffice.apps.BackofficeConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ (the docs' and the admin's assets) from the project itself, DEBUG on or off.
+    "freelance_arena.static_files.StaticFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "freelance_arena.middleware.ApiErrorMiddleware",
     "freelance_arena.middleware.RequestSizeLimitMiddleware",
@@ -99,7 +103,7 @@ ROOT_URLCONF = "freelance_arena.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide templates: the e-mails (templates/emails/).
+        # Project-wide templates: the e-mails (templates/emails/), the ReDoc page without web fonts.
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -229,6 +233,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise reads the apps' static folders directly: no collectstatic step is needed to serve
+# the docs and the admin (run it and set this off to serve STATIC_ROOT instead).
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 # Public uploads (profile pictures).
 MEDIA_URL = "/media/"
@@ -291,7 +298,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # --- REST framework ---------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -321,7 +328,7 @@ REST_FRAMEWORK = {
     # throttle; 0 = use REMOTE_ADDR, N = the address N proxies back (behind a reverse proxy).
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "freelance_arena.exceptions.custom_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "freelance_arena.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -347,6 +354,11 @@ SPECTACULAR_SETTINGS = {
     "success/error envelope.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The UIs' JavaScript and CSS come from drf-spectacular-sidecar (pinned in requirements.txt),
+    # served by the project: the docs work without internet and never change under us.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     # Several apps have a `status` field: name their enums apart.
@@ -406,6 +418,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 # Modules of tasks outside the installed apps' tasks.py (found by autodiscovery).
 CELERY_IMPORTS = ["freelance_arena.tasks"]
+
+# GET /api/stats/ is computed at most once per this many seconds (0 = every request).
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300)
 
 # --- CORS -------------------------------------------------------------------------------------
 

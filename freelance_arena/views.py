@@ -1,11 +1,12 @@
 """Project-level views: health probe and the JSON answers for URLs no view matches."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -13,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import error_codes
 from .utils import error_payload
 
 
@@ -34,26 +36,56 @@ class HealthView(APIView):
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except Exception:  # noqa: BLE001 - any database failure means "not ready"
-            body = error_payload("Database unavailable.", {"detail": "Database unavailable."})
+            body = error_payload("Database unavailable.", code=error_codes.SERVICE_UNAVAILABLE)
             body.update({"status": "error", "database": "unavailable"})
             return Response(body, status=503)
         state = {"status": "ok", "database": "ok"}
         # The envelope, plus status/database at the top level for load-balancer probes.
-        return Response({"success": True, "message": "Healthy.", "data": state, **state})
+        return Response({"success": True, "message": "The API and its database are up.", "data": state, **state})
 
 
-class SwaggerUIView(SpectacularSwaggerView):
-    """The Swagger UI page at /api/docs/.
-
-    drf-spectacular renders it with an HTML template that only GET's context can fill; OPTIONS
-    (DRF's metadata) went through the same template and was a 500. Every method but GET/HEAD
-    answers JSON like the rest of /api/.
-    """
+class HtmlOnGetMixin:
+    """drf-spectacular renders the docs pages with an HTML template that only GET's context can
+    fill; OPTIONS (DRF's metadata) went through the same template and was a 500. Every method
+    but GET/HEAD answers JSON like the rest of /api/."""
 
     def get_renderers(self):
         if self.request is not None and self.request.method not in ("GET", "HEAD"):
             return [JSONRenderer()]
         return super().get_renderers()
+
+
+class SwaggerUIView(HtmlOnGetMixin, SpectacularSwaggerView):
+    """The Swagger UI page at /api/docs/ (assets from drf-spectacular-sidecar, served locally)."""
+
+
+class ReDocView(HtmlOnGetMixin, SpectacularRedocView):
+    """The ReDoc page at /api/redoc/ (sidecar assets, system fonts: nothing from outside)."""
+
+    template_name = "api_docs/redoc.html"
+
+
+@csrf_exempt  # any method gets JSON (405), not a CSRF 403 page
+def api_index(request: HttpRequest) -> JsonResponse:
+    """`/`: what this server is and where to go next, instead of Django's 404 page."""
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse(error_payload("Method not allowed.", code=error_codes.METHOD_NOT_ALLOWED), status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    links = {
+        "docs": reverse("swagger-ui"),
+        "redoc": reverse("redoc"),
+        "schema": reverse("schema"),
+        "health": reverse("health"),
+        "stats": reverse("platform-stats"),
+        "admin": reverse("admin:index"),
+    }
+    data = {
+        "name": settings.SPECTACULAR_SETTINGS["TITLE"],
+        "version": settings.SPECTACULAR_SETTINGS["VERSION"],
+        "links": {name: request.build_absolute_uri(url) for name, url in links.items()},
+    }
+    return JsonResponse({"success": True, "message": "FreelanceArena API. See links for the docs.", "data": data})
 
 
 @csrf_exempt  # an unknown URL is a 404 for every method, not a CSRF 403
@@ -66,12 +98,14 @@ def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
             message = f"Not found. Did you mean {request.path_info}/ ? Every API URL ends with a slash."
         except Resolver404:
             pass
-    return JsonResponse(error_payload(message), status=404)
+    return JsonResponse(error_payload(message, code=error_codes.NOT_FOUND), status=404)
 
 
 def json_handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(error_payload("Not found."), status=404)
+    return JsonResponse(error_payload("Not found.", code=error_codes.NOT_FOUND), status=404)
 
 
 def json_handler500(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(error_payload("Internal server error. The error has been logged."), status=500)
+    return JsonResponse(
+        error_payload("Internal server error. The error has been logged.", code=error_codes.SERVER_ERROR), status=500
+    )

@@ -13,7 +13,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["params", "recipient__username", "recipient__email"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["recipient"]
+    autocomplete_fields = ["recipient"]
     readonly_fields = ["title", "message", "read_at", "created_at", "dedupe_key"]
     actions = ["mark_all_read"]
 

@@ -47,7 +47,7 @@ class NotificationPagination(StandardPagination):
         self._count = count
         return super().paginate_queryset(queryset, request, view)
 
-    def get_paginated_response(self, data: list[Any], message: str = "OK", *, unread_count: int = 0) -> Response:
+    def get_paginated_response(self, data: list[Any], message: str, *, unread_count: int = 0) -> Response:
         page = self.get_page_data(data)
         page["unread_count"] = unread_count
         return success_response(page, message=message)
@@ -140,7 +140,7 @@ class UnreadCountView(generics.GenericAPIView):
 
     @extend_schema(responses=UnreadCountSerializer)
     def get(self, request: Request) -> Response:
-        return success_response({"unread_count": services.unread_count(user=request.user)}, "Unread count.")
+        return success_response({"unread_count": services.unread_count(user=request.user)}, "Unread count retrieved.")
 
 
 class NotificationPreferencesView(generics.GenericAPIView):
@@ -151,7 +151,7 @@ class NotificationPreferencesView(generics.GenericAPIView):
 
     @extend_schema(responses=NotificationPreferencesSerializer)
     def get(self, request: Request) -> Response:
-        return success_response(preferences.get_preferences(user=request.user), "Notification preferences.")
+        return success_response(preferences.get_preferences(user=request.user), "Notification preferences retrieved.")
 
     @extend_schema(responses=NotificationPreferencesSerializer)
     def patch(self, request: Request) -> Response:

@@ -3,6 +3,8 @@ status around the state machine (statuses change through the API's services)."""
 
 from django.contrib import admin
 
+from backoffice.admin_helpers import CompactChangelist, day, money, short, titled
+
 from .models import Proposal, ProposalAttachment, ProposalRevision
 
 
@@ -36,9 +38,21 @@ class ProposalRevisionInline(ReadOnlyInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
-    list_display = ("title", "competition", "freelancer", "status", "proposed_budget", "client_score", "created_at")
-    list_filter = ("status", "competition__status", "is_winner")
+class ProposalAdmin(CompactChangelist, admin.ModelAdmin):
+    list_display = (
+        "short_title",
+        "competition_title",
+        "freelancer_name",
+        "status",
+        "budget",
+        "score",
+        "created",
+    )
+    list_filter = (
+        ("status", titled(admin.ChoicesFieldListFilter, "proposal status")),
+        ("competition__status", titled(admin.ChoicesFieldListFilter, "competition status")),
+        "is_winner",
+    )
     search_fields = ("title", "description", "competition__title", "freelancer__username", "freelancer__email")
     list_select_related = ("competition", "freelancer")
     raw_id_fields = ("competition", "freelancer")
@@ -56,6 +70,30 @@ class ProposalAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = (ProposalAttachmentInline, ProposalRevisionInline)
+
+    @admin.display(description="Title", ordering="title")
+    def short_title(self, obj: Proposal) -> str:
+        return short(obj.title, 40)
+
+    @admin.display(description="Competition", ordering="competition__title")
+    def competition_title(self, obj: Proposal) -> str:
+        return short(obj.competition.title, 35)
+
+    @admin.display(description="Freelancer", ordering="freelancer__username")
+    def freelancer_name(self, obj: Proposal) -> str:
+        return obj.freelancer.username
+
+    @admin.display(description="Budget", ordering="proposed_budget")
+    def budget(self, obj: Proposal) -> str:
+        return money(obj.proposed_budget, obj.competition.currency)
+
+    @admin.display(description="Score", ordering="client_score")
+    def score(self, obj: Proposal) -> int | None:
+        return obj.client_score
+
+    @admin.display(description="Created", ordering="created_at")
+    def created(self, obj: Proposal) -> str:
+        return day(obj.created_at)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -104,6 +104,7 @@ class MyProposalsView(generics.ListAPIView):
 
     permission_classes = [IsFreelancer]
     serializer_class = ProposalListSerializer
+    list_message = "Your proposals retrieved."
     filterset_class = MyProposalsFilter
     filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["created_at", "proposed_budget", "status"]
@@ -120,6 +121,7 @@ class CompetitionProposalsView(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = ClientProposalListSerializer
+    list_message = "Proposals to your competition retrieved."
     filter_backends = [OrderingFilter]
     ordering_fields = ["client_score", "created_at"]
     ordering = ["-created_at"]

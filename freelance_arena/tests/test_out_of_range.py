@@ -115,7 +115,13 @@ def test_the_issues_public_list_request_is_a_400(api_client, name, value):
     response = api_client.get("/api/competitions/", {name: value})
     assert response.status_code == 400
     body = response.json()
-    assert body == {"success": False, "message": f"{name}: {body['errors'][name][0]}", "errors": body["errors"]}
+    assert body == {
+        "success": False,
+        "message": f"{name}: {body['errors'][name][0]}",
+        "code": "validation_error",
+        "errors": body["errors"],
+        "error_codes": {name: ["out_of_range"]},
+    }
 
 
 # --- integers -----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.lifecycle import make_verification_token
@@ -63,9 +63,9 @@ from proposals.tests.samples import PDF
 ROLES = ("anonymous", "owning_client", "other_client", "participant", "other_freelancer", "admin")
 
 # Not part of the contract's endpoint tables, so they have no rows (the OPTIONS/HEAD sweep still
-# covers them): the OpenAPI document, the Swagger UI page, and the catch-all that answers a JSON
-# 404 for every other URL under /api/ (test_envelope.py covers it).
-UNTABLED_VIEWS = (SpectacularAPIView, SpectacularSwaggerView)
+# covers them): the OpenAPI document, the Swagger UI and ReDoc pages, and the catch-all that
+# answers a JSON 404 for every other URL under /api/ (test_envelope.py covers it).
+UNTABLED_VIEWS = (SpectacularAPIView, SpectacularSwaggerView, SpectacularRedocView)
 
 
 class Upload:
@@ -497,6 +497,7 @@ MATRIX: list[Row] = [
     # ---- outside the apps --------------------------------------------------------------------------
     # anon  own o_cl part o_fr  adm
     R((200, 200, 200, 200, 200, 200), "GET", "/api/health/", "database up"),
+    R((200, 200, 200, 200, 200, 200), "GET", "/api/stats/", "public statistics"),
 ]
 # fmt: on
 
@@ -710,7 +711,22 @@ def envelope_problem(response) -> str | None:
     body = response.json()
     if body.get("success") is not (response.status_code < 400):
         return f"success={body.get('success')!r} with status {response.status_code}"
+    # Success messages are sentences (error texts like `Invalid credentials` are the contract's).
+    if response.status_code < 400 and not is_sentence(body.get("message")):
+        return f"message {body.get('message')!r} is not a sentence"
+    if response.status_code >= 400 and not (isinstance(body.get("code"), str) and body["code"]):
+        return "an error envelope without a code"
     return None
+
+
+def is_sentence(message) -> bool:
+    """A human sentence: capitalised, ends with a full stop (or ? / !), more than one word."""
+    return (
+        isinstance(message, str)
+        and (message[:1].isupper() or message[:1].isdigit())
+        and message.rstrip()[-1:] in ".?!"
+        and len(message.split()) > 1
+    )
 
 
 # --- The matrix test -----------------------------------------------------------------------------

@@ -227,7 +227,13 @@ class TestDownload:
 
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
-        assert response.json() == {"success": False, "message": "Not found.", "errors": {"detail": "Not found."}}
+        assert response.json() == {
+            "success": False,
+            "message": "Not found.",
+            "code": "not_found",
+            "errors": {"detail": "Not found."},
+            "error_codes": {"detail": "not_found"},
+        }
 
     def test_uploaded_html_is_still_served_as_a_download(self, as_user, freelancer, proposal):
         # Even a type the uploader declared (image/png) never reaches the response; a declared

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .views import PlatformStatsView
+
+urlpatterns = [
+    path("", PlatformStatsView.as_view(), name="platform-stats"),
+]
