@@ -9,6 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from competitions.tests.factories import CompetitionFactory, CompetitionQuestionFactory
+from originality.models import Report
 from payments.tests.factories import PaymentRecordFactory
 from proposals.models import ProposalAttachment
 from proposals.tests.factories import ProposalFactory
@@ -51,7 +52,9 @@ def real_ids(client_owner, freelancer):
         file_type="pdf",
     )
     payment = PaymentRecordFactory(freelancer=freelancer)
+    report = Report.objects.create(proposal=proposal, reported_by=client_owner, reason="Copied.")
     return {
+        "proposals/reports": report.pk,
         "competitions": competition.pk,
         "question_id": question.pk,
         "proposals": proposal.pk,
@@ -70,7 +73,7 @@ def fill(path: str, ids: dict) -> str:
         if name != "id":
             return str(ids[name])
         before = path[: match.start()]
-        for prefix in ("feedback/competitions", "competitions", "proposals", "payments", "users"):
+        for prefix in ("feedback/competitions", "competitions", "proposals/reports", "proposals", "payments", "users"):
             if before.rstrip("/").endswith(prefix):
                 return str(ids[prefix])
         raise AssertionError(f"no real object for {{id}} in {path}")
