@@ -14,6 +14,11 @@ DEEP_OFFSET = 50_000
 DEFAULT_SEARCH_WORD = "kubernetes"
 
 
+# Benchmarks run with DEBUG off, where the payment provider must be named: the dummy one (no
+# money moves, no network), as in development and tests.
+os.environ.setdefault("PAYMENT_PROVIDER", "dummy")
+
+
 def setup_django() -> None:
     """Imports Django with the project's settings; the caller's environment picks the database."""
     if str(ROOT) not in sys.path:

@@ -48,6 +48,7 @@ def production_env(db_name: str, args: argparse.Namespace) -> dict[str, str]:
         REDIS_URL=args.redis_url,
         CACHE_KEY_PREFIX="freelance_arena_bench",
         LOG_LEVEL="WARNING",
+        PAYMENT_PROVIDER="dummy",  # DEBUG off must name it; no money moves in a benchmark
     )
     return env
 

@@ -50,7 +50,7 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(status=CompetitionStatus.OPEN)
 
     def with_proposal_count(self) -> "CompetitionQuerySet":
-        """Annotates non-withdrawn proposal counts with a correlated subquery: evaluated only for
+        """Annotates active proposal counts with a correlated subquery: evaluated only for
         the rows of the page, where a JOIN + GROUP BY would aggregate the whole table first."""
         from proposals.models import Proposal
 

@@ -19,6 +19,7 @@ from .models import CompetitionBookmark
 @receiver(events.winner_selected, dispatch_uid="winner_selected_list_cache")
 @receiver(proposal_events.proposal_submitted, dispatch_uid="proposal_submitted_list_cache")
 @receiver(proposal_events.proposal_withdrawn, dispatch_uid="proposal_withdrawn_list_cache")
+@receiver(proposal_events.proposal_disqualified, dispatch_uid="proposal_disqualified_list_cache")
 def invalidate_public_list(sender, **kwargs) -> None:
     list_cache.invalidate()
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "notifications.apps.NotificationsConfig",
     "payments.apps.PaymentsConfig",
     "demo.apps.DemoConfig",  # manage.py seed_demo: demo and benchmark data, no models
+    "originality.apps.OriginalityConfig",
     "backoffice.apps.BackofficeConfig",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/competitions/", include("competitions.urls")),
     path("api/proposals/", include("proposals.urls")),
+    path("api/proposals/", include("originality.urls")),
     path("api/feedback/", include("feedback.urls")),
     path("api/notifications/", include("notifications.urls")),
     path("api/payments/", include("payments.urls")),

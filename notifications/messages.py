@@ -13,7 +13,7 @@ TITLE_MAX = 200
 QUOTE_LIMIT = 120
 
 # (notification type, variant) -> (title, message). Placeholders: {competition} and
-# {proposal} are quoted titles; {rating}, {comment}, {answer}, {deadline} as stored.
+# {proposal} are quoted titles; {rating}, {comment}, {answer}, {deadline}, {reason}, {note} as stored.
 TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
     ("PROPOSAL_RECEIVED", ""): (
         "New proposal for {competition}",
@@ -69,6 +69,19 @@ TEMPLATES: dict[tuple[str, str], tuple[str, str]] = {
         "Your prize of {amount} {currency} was sent",
         "The payout was transferred to your payout account.",
     ),
+    ("PROPOSAL_REPORTED", ""): (
+        "Your proposal {proposal} was reported",
+        "The client reported your proposal as a possible copy of other work: {reason} "
+        "You may answer within 24 hours; an administrator then decides.",
+    ),
+    ("REPORT_DECIDED", "DISMISSED"): (
+        "The report on {proposal} was dismissed",
+        "The report was dismissed: the proposal stays in the competition. Administrator's note: {note}",
+    ),
+    ("REPORT_DECIDED", "DISQUALIFIED"): (
+        "The report on {proposal} was upheld",
+        "The proposal was disqualified: it no longer takes part in the competition. Administrator's note: {note}",
+    ),
 }
 
 
@@ -106,6 +119,8 @@ def render(notification_type: str, params: dict[str, Any] | None) -> tuple[str, 
         "deadline": _minute(params.get("deadline")),
         "amount": params.get("amount", ""),
         "currency": params.get("currency", ""),
+        "reason": params.get("reason", ""),
+        "note": params.get("note", ""),
     }
     title, message = template
     return capped(title.format(**values)), message.format(**values)

@@ -26,6 +26,8 @@ class NotificationType(models.TextChoices):
     PRIZE_REFUNDED = "PRIZE_REFUNDED", "Prize refunded"
     PAYOUT_ACCOUNT_NEEDED = "PAYOUT_ACCOUNT_NEEDED", "Payout account needed"
     PAYOUT_SENT = "PAYOUT_SENT", "Payout sent"
+    PROPOSAL_REPORTED = "PROPOSAL_REPORTED", "Proposal reported"
+    REPORT_DECIDED = "REPORT_DECIDED", "Report decided"
 
 
 class Notification(models.Model):

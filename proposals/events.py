@@ -8,3 +8,5 @@ proposal_submitted = Signal()
 proposal_withdrawn = Signal()
 # proposal: the client set or changed its score or note.
 proposal_scored = Signal()
+# proposal, by: an admin disqualified the proposal on a report (services.disqualify_proposal).
+proposal_disqualified = Signal()

@@ -21,31 +21,49 @@ class ProposalStatus(models.TextChoices):
     ACCEPTED = "ACCEPTED", "Accepted"
     REJECTED = "REJECTED", "Rejected"
     WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    DISQUALIFIED = "DISQUALIFIED", "Disqualified"
+
+
+# Proposals that no longer take part: not counted, not listed to the client, cannot be scored or win.
+INACTIVE_STATUSES = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.DISQUALIFIED})
 
 
 # The proposal state machine, declared once.
 PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ProposalStatus.SUBMITTED: frozenset(
-        {ProposalStatus.UNDER_REVIEW, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
+        {
+            ProposalStatus.UNDER_REVIEW,
+            ProposalStatus.ACCEPTED,
+            ProposalStatus.REJECTED,
+            ProposalStatus.WITHDRAWN,
+            ProposalStatus.DISQUALIFIED,
+        }
     ),
-    ProposalStatus.UNDER_REVIEW: frozenset({ProposalStatus.ACCEPTED, ProposalStatus.REJECTED}),
+    ProposalStatus.UNDER_REVIEW: frozenset(
+        {ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.DISQUALIFIED}
+    ),
     ProposalStatus.ACCEPTED: frozenset(),
     ProposalStatus.REJECTED: frozenset(),
     ProposalStatus.WITHDRAWN: frozenset(),
+    ProposalStatus.DISQUALIFIED: frozenset(),
 }
 
 
 class ProposalQuerySet(models.QuerySet):
     def active(self) -> "ProposalQuerySet":
-        """Proposals that count: everything but withdrawn ones."""
-        return self.exclude(status=ProposalStatus.WITHDRAWN)
+        """Proposals that count: everything but withdrawn and disqualified ones."""
+        return self.exclude(status__in=INACTIVE_STATUSES)
 
     def for_freelancer(self, user) -> "ProposalQuerySet":
         return self.filter(freelancer=user)
 
     def for_client(self, user) -> "ProposalQuerySet":
-        """A client's view: proposals on their own competitions, withdrawn ones hidden."""
+        """A client's list: proposals on their own competitions, withdrawn and disqualified hidden."""
         return self.filter(competition__client=user).active()
+
+    def openable_by_client(self, user) -> "ProposalQuerySet":
+        """What a client may open: as listed, plus the disqualified ones (with the admin's note)."""
+        return self.filter(competition__client=user).exclude(status=ProposalStatus.WITHDRAWN)
 
     def visible_to(self, user) -> "ProposalQuerySet":
         """Blind review as a query: a freelancer sees only their own proposals, a client only
@@ -57,7 +75,7 @@ class ProposalQuerySet(models.QuerySet):
         if user.role == Role.FREELANCER:
             return self.for_freelancer(user)
         if user.role == Role.CLIENT:
-            return self.for_client(user)
+            return self.openable_by_client(user)
         return self.none()
 
 
@@ -83,6 +101,9 @@ class Proposal(models.Model):
     )
     client_note = models.TextField(null=True, blank=True)
     is_winner = models.BooleanField(default=False)
+    # Set by services.disqualify_proposal; the note is the admin's, shown to the freelancer.
+    disqualified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    disqualification_note = models.TextField(blank=True, default="", editable=False)
 
     objects = ProposalQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import user_is_admin
 from competitions.models import CompetitionStatus
+from originality.serializers import originality_field, originality_of
 
 from .files import CheckedUpload, check_upload
 from .models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus
@@ -55,6 +56,28 @@ class ProposalRevisionSerializer(serializers.ModelSerializer):
         model = ProposalRevision
         fields = ["revision_number", "description", "created_at"]
         read_only_fields = fields
+
+
+class DisqualificationSerializer(serializers.Serializer):
+    note = serializers.CharField(read_only=True, help_text="The administrator's note.")
+    disqualified_at = serializers.DateTimeField(read_only=True)
+
+
+def disqualification_of(proposal: Proposal) -> dict[str, Any] | None:
+    if proposal.status != ProposalStatus.DISQUALIFIED:
+        return None
+    return {
+        "note": str(proposal.disqualification_note),
+        "disqualified_at": _DATETIME.to_representation(proposal.disqualified_at),
+    }
+
+
+def _may_see_originality(request, proposal: Proposal) -> bool:
+    """The competition's owner and admins; never a freelancer (it describes other proposals)."""
+    user = getattr(request, "user", None)
+    if user_is_admin(user):
+        return True
+    return user is not None and user.is_authenticated and proposal.competition.client_id == user.pk
 
 
 class FreelancerIdentitySerializer(serializers.Serializer):
@@ -133,6 +156,10 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
     client_score = serializers.IntegerField(read_only=True, allow_null=True)
     client_note = serializers.CharField(read_only=True, allow_null=True)
     is_winner = serializers.BooleanField(read_only=True, allow_null=True)
+    originality = serializers.SerializerMethodField(
+        help_text="The competition's owner and admins only; null for everyone else."
+    )
+    disqualification = serializers.SerializerMethodField(help_text="Null unless the proposal is DISQUALIFIED.")
 
     class Meta:
         model = Proposal
@@ -154,8 +181,20 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
             "attachments",
             "revisions",
             "freelancer",
+            "originality",
+            "disqualification",
         ]
         read_only_fields = fields
+
+    @originality_field
+    def get_originality(self, proposal: Proposal) -> dict[str, Any] | None:
+        if not _may_see_originality(self.context.get("request"), proposal):
+            return None
+        return originality_of(proposal)
+
+    @extend_schema_field(DisqualificationSerializer(allow_null=True))
+    def get_disqualification(self, proposal: Proposal) -> dict[str, Any] | None:
+        return disqualification_of(proposal)
 
     def to_representation(self, proposal: Proposal) -> dict[str, Any]:
         return self.blind(self.represent(proposal), proposal)
@@ -202,6 +241,8 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
                 for revision in proposal.revisions.all()
             ],
             "freelancer": {"id": str(freelancer.pk), "username": str(freelancer.username)},
+            "originality": self.get_originality(proposal),
+            "disqualification": self.get_disqualification(proposal),
         }
 
     def blind(self, data: dict[str, Any], proposal: Proposal) -> dict[str, Any]:
@@ -232,12 +273,19 @@ class ProposalListSerializer(serializers.ModelSerializer):
 
 
 class ClientProposalListSerializer(serializers.ModelSerializer):
-    """Blind list for the competition's owner: no freelancer, nothing but these six fields."""
+    """Blind list for the competition's owner: no freelancer, nothing but these fields
+    (`originality` from the view's prefetch: one query per page)."""
+
+    originality = serializers.SerializerMethodField()
 
     class Meta:
         model = Proposal
-        fields = ["id", "title", "proposed_budget", "estimated_duration", "created_at", "client_score"]
+        fields = ["id", "title", "proposed_budget", "estimated_duration", "created_at", "client_score", "originality"]
         read_only_fields = fields
+
+    @originality_field
+    def get_originality(self, proposal: Proposal) -> dict[str, Any]:
+        return originality_of(proposal)
 
 
 class ClientScoreSerializer(serializers.Serializer):

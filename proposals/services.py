@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from competitions.models import Competition, CompetitionStatus
 from freelance_arena.events import send_on_commit
+from originality.services import fingerprint_later
 
 from . import events
 from .files import CheckedUpload
@@ -176,6 +177,7 @@ def submit_proposal(
     except BaseException:
         _discard_files(stored)
         raise
+    fingerprint_later(proposal.pk)
     _know_related_rows(proposal, attachments=attachments, revisions=[])
     return proposal
 
@@ -220,6 +222,8 @@ def update_proposal(*, proposal: Proposal, by, data: dict[str, Any], revision_no
         ProposalRevision.objects.create(
             proposal=proposal, revised_by=by, description=description, revision_number=last + 1
         )
+        if "title" in changed or "description" in changed:
+            fingerprint_later(proposal.pk)
     return proposal
 
 
@@ -260,6 +264,7 @@ def add_attachment(*, proposal: Proposal, by, upload: CheckedUpload, description
             )
             attachment.save()
             stored.append(attachment.file.name)
+            fingerprint_later(proposal.pk)
     except BaseException:
         _discard_files(stored)
         raise
@@ -279,6 +284,7 @@ def delete_attachment(*, proposal: Proposal, attachment_id: Any, by) -> None:
         name = attachment.file.name
         attachment.delete()
         transaction.on_commit(lambda: private_storage().delete(name))
+        fingerprint_later(proposal.pk)
 
 
 def score_proposal(*, proposal: Proposal, by, client_score: int, client_note: Any = ...) -> Proposal:
@@ -307,4 +313,15 @@ def score_proposal(*, proposal: Proposal, by, client_score: int, client_note: An
             proposal.save(update_fields=[*fields, "updated_at"])
         if changed:
             send_on_commit(events.proposal_scored, Proposal, proposal=proposal)
+    return proposal
+
+
+def disqualify_proposal(*, proposal: Proposal, by, note: str) -> Proposal:
+    """SUBMITTED or UNDER_REVIEW -> DISQUALIFIED, an admin's decision on a report: from then on
+    the proposal is not counted, not listed to the client, cannot be scored or win; its
+    freelancer sees it with `note`."""
+    with transaction.atomic():
+        proposal = _lock(proposal)
+        _move(proposal, ProposalStatus.DISQUALIFIED, disqualified_at=timezone.now(), disqualification_note=note)
+        send_on_commit(events.proposal_disqualified, Proposal, proposal=proposal, by=by)
     return proposal

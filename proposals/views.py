@@ -20,6 +20,7 @@ from accounts.permissions import IsFreelancer
 from competitions.models import Competition
 from freelance_arena.parsers import JSONParser
 from freelance_arena.utils import success_response
+from originality.serializers import matches_prefetch
 
 from . import services
 from .models import Proposal, ProposalAttachment, ProposalRevision, ProposalStatus, private_storage
@@ -131,7 +132,7 @@ class CompetitionProposalsView(generics.ListAPIView):
         user = self.request.user
         competition = get_object_or_404(Competition.objects.visible_to(user), pk=self.kwargs["competition_id"])
         require_client_of(competition, user, "list its proposals")
-        return Proposal.objects.for_client(user).filter(competition=competition)
+        return Proposal.objects.for_client(user).filter(competition=competition).prefetch_related(matches_prefetch())
 
 
 class ProposalDetailView(ProposalVisibleMixin, generics.GenericAPIView):

@@ -124,7 +124,7 @@ def test_a_factory_row_notifies_nobody_only_a_service_does(client_owner, freelan
 
 
 STATUS_ASSIGNMENT = re.compile(r"\.status\s*=[^=]|\bupdate\([^)]*\bstatus\s*=")
-DOORS = {"competitions/services.py", "proposals/services.py", "payments/services.py"}
+DOORS = {"competitions/services.py", "proposals/services.py", "payments/services.py", "originality/services.py"}
 
 
 def test_only_the_services_set_a_status():

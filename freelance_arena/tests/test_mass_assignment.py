@@ -1008,3 +1008,77 @@ def test_an_unsigned_webhook_body_changes_nothing(api_client, client_owner):
     assert not ProviderEvent.objects.exists()
     draft.refresh_from_db()
     assert draft.funded_at is None
+
+
+# --- Originality reports (issue 16) ---------------------------------------------------------------
+
+
+def report_forgeries(other: User) -> dict:
+    """What no party may set on a report: its status, decision, dates, parties."""
+    return {
+        "id": FORGED_ID,
+        "status": "DISQUALIFIED",
+        "note": "Forged decision",
+        "decided_at": FORGED_TIME,
+        "responded_at": FORGED_TIME,
+        "created_at": FORGED_TIME,
+        "reported_by": str(other.pk),
+        "decided_by": str(other.pk),
+        "proposal": FORGED_ID,
+    }
+
+
+@pytest.fixture
+def open_report(client_owner, proposal):
+    from originality.models import Report
+
+    return Report.objects.create(proposal=proposal, reported_by=client_owner, reason="Copied.")
+
+
+@covers(("api/proposals/<uuid:pk>/report/", "POST"))
+def test_report_is_the_owners_open_report_on_the_urls_proposal(as_user, client_owner, other_client, proposal):
+    from originality.models import Report, ReportStatus
+
+    body = {"reason": "Copied.", **report_forgeries(other_client)}
+
+    data = ok(as_user(client_owner).post(f"/api/proposals/{proposal.pk}/report/", body, format="json"), 201)
+
+    report = Report.objects.get(pk=data["id"])
+    assert str(report.pk) != FORGED_ID
+    assert (report.proposal_id, report.reported_by_id, report.status) == (proposal.pk, client_owner.pk, "OPEN")
+    assert report.status == ReportStatus.OPEN and report.note == "" and report.decided_by_id is None
+    assert report.decided_at is None and report.responded_at is None and recent(report.created_at)
+    assert state(proposal, "status") == {"status": ProposalStatus.SUBMITTED}
+
+
+@covers(("api/proposals/<uuid:pk>/report-response/", "POST"))
+def test_report_response_sets_only_the_response(as_user, freelancer, other_client, proposal, open_report):
+    body = {"response": "Mine.", **report_forgeries(other_client)}
+
+    ok(as_user(freelancer).post(f"/api/proposals/{proposal.pk}/report-response/", body, format="json"))
+
+    assert state(open_report, "response", "status", "note", "decided_by_id", "proposal_id") == {
+        "response": "Mine.",
+        "status": "OPEN",
+        "note": "",
+        "decided_by_id": None,
+        "proposal_id": proposal.pk,
+    }
+    assert recent(open_report.responded_at) and open_report.decided_at is None
+
+
+@covers(("api/proposals/reports/<uuid:pk>/decide/", "POST"))
+def test_decide_sets_the_decision_of_the_caller(as_user, admin_user, other_client, proposal, open_report):
+    body = {**report_forgeries(other_client), "decision": "DISMISS", "note": "Fine."}
+
+    ok(as_user(admin_user).post(f"/api/proposals/reports/{open_report.pk}/decide/", body, format="json"))
+
+    assert state(open_report, "status", "note", "decided_by_id", "proposal_id", "response") == {
+        "status": "DISMISSED",
+        "note": "Fine.",
+        "decided_by_id": admin_user.pk,
+        "proposal_id": proposal.pk,
+        "response": "",
+    }
+    assert recent(open_report.decided_at) and open_report.responded_at is None
+    assert state(proposal, "status") == {"status": ProposalStatus.SUBMITTED}

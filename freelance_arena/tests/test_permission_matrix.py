@@ -177,6 +177,9 @@ PROPOSAL_EDIT = {
     "revision_note": "Cheaper and faster.",
 }
 SCORE = {"client_score": 4, "client_note": "Solid work."}
+REPORT = {"reason": "Same layout as another entry."}
+REPORT_RESPONSE = {"response": "I drew it myself."}
+DECISION = {"decision": "DISMISS", "note": "A common layout."}
 
 
 def review(competition: str) -> dict:
@@ -427,6 +430,19 @@ MATRIX: list[Row] = [
     R((401, 200, 404, 403, 404, 403), "POST", "/api/proposals/{in_review}/score/", "SUBMITTED, REVIEW", SCORE),
     R((401, 404, 404, 403, 404, 403), "POST", "/api/proposals/{withdrawn}/score/", "WITHDRAWN, OPEN", SCORE),
     R((401, 400, 404, 403, 404, 403), "POST", "/api/proposals/{accepted}/score/", "ACCEPTED, CLOSED", SCORE),
+    # ---- originality reports (issue 16): charlie's under_review proposal has an OPEN report -------
+    R((401, 201, 404, 403, 404, 403), "POST", "/api/proposals/{submitted}/report/", "SUBMITTED, OPEN", REPORT),
+    R((401, 400, 404, 403, 404, 403), "POST", "/api/proposals/{under_review}/report/", "already reported", REPORT),
+    R((401, 400, 404, 403, 404, 403), "POST", "/api/proposals/{accepted}/report/", "ACCEPTED, CLOSED", REPORT),
+    R((401, 404, 404, 404, 404, 404), "POST", "/api/proposals/{unknown}/report/", "unknown proposal", REPORT),
+    R((401, 403, 404, 200, 404, 403), "POST", "/api/proposals/{under_review}/report-response/",
+      "open report, within 24 h", REPORT_RESPONSE),
+    R((401, 403, 404, 400, 404, 403), "POST", "/api/proposals/{submitted}/report-response/", "no report",
+      REPORT_RESPONSE),
+    R((401, 403, 403, 403, 403, 200), "GET", "/api/proposals/reports/", "one report",
+      check=("count", (None, None, None, None, None, 1))),
+    R((401, 403, 403, 403, 403, 200), "POST", "/api/proposals/reports/{report}/decide/", "OPEN", DECISION),
+    R((401, 403, 403, 403, 403, 404), "POST", "/api/proposals/reports/{unknown}/decide/", "unknown report", DECISION),
 
     # ---- feedback ----------------------------------------------------------------------------------
     # anon  own o_cl part o_fr  adm
@@ -611,6 +627,9 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
         status=PaymentStatus.COMPLETED,
         completed_at=now,
     )
+    from originality.models import Report
+
+    report = Report.objects.create(proposal=under_review, reported_by=alice, reason="Copied.")
     # The signals above notified alice and charlie (proposals received, reviews): start the
     # notification rows over with exactly one, charlie's, unread.
     Notification.objects.all().delete()
@@ -651,6 +670,7 @@ def world(client_owner, other_client, freelancer, other_freelancer, admin_user) 
         "payment": payment,
         "payment_done": payment_done,
         "notification": notification,
+        "report": report,
         "owner_user": alice,
         "part_user": charlie,
         "admin_user": admin_user,

@@ -117,5 +117,5 @@ def test_the_guard_finds_the_budgets_of_each_app():
     found = budget_tests()
     apps = {test.split(".", 1)[0] for tests in found.values() for test in tests}
 
-    assert apps == {"accounts", "competitions", "feedback", "notifications", "payments", "proposals"}
+    assert apps == {"accounts", "competitions", "feedback", "notifications", "payments", "proposals", "originality"}
     assert "competitions.tests.test_query_budgets::test_public_list" in found["competitions:list-create"]

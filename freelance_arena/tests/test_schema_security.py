@@ -9,6 +9,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from competitions.tests.factories import CompetitionFactory, CompetitionQuestionFactory
+from originality.models import Report
 from payments.models import Funding
 from payments.tests.factories import PaymentRecordFactory
 from proposals.models import ProposalAttachment
@@ -53,8 +54,10 @@ def real_ids(client_owner, freelancer):
     )
     payment = PaymentRecordFactory(freelancer=freelancer)
     funding = Funding.objects.filter(competition=competition).get()  # an OPEN competition is funded
+    report = Report.objects.create(proposal=proposal, reported_by=client_owner, reason="Copied.")
     return {
         "payments/fundings": funding.pk,
+        "proposals/reports": report.pk,
         "competitions": competition.pk,
         "question_id": question.pk,
         "proposals": proposal.pk,
@@ -73,7 +76,8 @@ def fill(path: str, ids: dict) -> str:
         if name != "id":
             return str(ids[name])
         before = path[: match.start()]
-        for prefix in ("feedback/competitions", "competitions", "proposals", "payments/fundings", "payments", "users"):
+        prefixes = ("feedback/competitions", "competitions", "proposals/reports", "proposals", "payments/fundings")
+        for prefix in (*prefixes, "payments", "users"):
             if before.rstrip("/").endswith(prefix):
                 return str(ids[prefix])
         raise AssertionError(f"no real object for {{id}} in {path}")

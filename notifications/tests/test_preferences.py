@@ -18,6 +18,9 @@ ON_BY_DEFAULT = {
     NotificationType.PRIZE_REFUNDED,
     NotificationType.PAYOUT_ACCOUNT_NEEDED,
     NotificationType.PAYOUT_SENT,
+    # Part 2's report types (issue 16)
+    NotificationType.PROPOSAL_REPORTED,
+    NotificationType.REPORT_DECIDED,
 }
 
 
