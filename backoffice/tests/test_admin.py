@@ -65,7 +65,38 @@ def data(client_owner, freelancer, other_freelancer):
     for user in (freelancer, other_freelancer):
         issue_tokens(user)
     BlacklistedToken.objects.create(token=OutstandingToken.objects.first())
+    _copied_entry(open_ones[0], client_owner)
     return {"open": open_ones, "closed": closed}
+
+
+def _copied_entry(competition, owner) -> None:
+    """Two entries sharing one picture, fingerprinted, the later one reported: a row of every
+    originality model (files, image and text keys, sketches, matches, reports)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    from originality.services import fingerprint_proposal, report_proposal
+    from proposals.models import ProposalAttachment
+
+    picture = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(picture).ellipse((8, 8, 56, 56), fill="navy")
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    words = " ".join(f"word{i}" for i in range(80))  # long enough for the text's band keys
+    competition.proposals.update(description=f"A responsive logo and brand kit: {words}")
+    entries = list(competition.proposals.order_by("created_at"))
+    for entry in entries:
+        ProposalAttachment.objects.create(
+            proposal=entry,
+            file=ContentFile(png.getvalue(), name="logo.png"),
+            original_filename="logo.png",
+            file_size=len(png.getvalue()),
+            file_type="png",
+        )
+        fingerprint_proposal(entry.pk)
+    report_proposal(proposal=entries[-1], by=owner, reason="The same logo as an earlier entry.")
 
 
 @pytest.fixture
