@@ -87,7 +87,7 @@ async def run(args) -> None:
     from accounts.models import Role, User
     from accounts.tokens import AccessToken
     from notifications.models import NotificationType
-    from notifications.utils import _create
+    from notifications.utils import notify_user
 
     users = await asyncio.to_thread(
         lambda: User.objects.bulk_create(
@@ -118,7 +118,7 @@ async def run(args) -> None:
 
             def create(k=k) -> float:
                 with transaction.atomic():
-                    _create(users[k].pk, NotificationType.PROPOSAL_SCORED, {"proposal": f"bench {k}"})
+                    notify_user(users[k].pk, NotificationType.PROPOSAL_SCORED, {"proposal": f"bench {k}"})
                 return time.perf_counter()  # the commit has returned; the push is queued
 
             committed = await asyncio.to_thread(create)

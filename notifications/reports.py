@@ -1,6 +1,6 @@
 """Notifications of originality reports (issue 16): one function per notification type.
 
-They go through `utils._create` like every single-row notification (params stored, words in
+They go through `utils.notify_user` like every single-row notification (params stored, words in
 messages.TEMPLATES, the e-mail queued, the WebSocket push). Neither names the other party: the
 client is never told who the freelancer is before the competition closes, and needs no name
 here. This module imports no other app: it is handed the rows.
@@ -9,12 +9,12 @@ here. This module imports no other app: it is handed the rows.
 from typing import Any
 
 from .models import Notification, NotificationType
-from .utils import _create
+from .utils import notify_user
 
 
 def notify_proposal_reported(*, proposal: Any, reason: str) -> Notification:
     """PROPOSAL_REPORTED to the reported freelancer, with the client's reason."""
-    return _create(
+    return notify_user(
         proposal.freelancer_id,
         NotificationType.PROPOSAL_REPORTED,
         {"proposal": proposal.title, "reason": reason},
@@ -28,7 +28,7 @@ def notify_report_decided(*, proposal: Any, reported_by_id: Any, outcome: str, n
     the report's new status (DISMISSED or DISQUALIFIED)."""
     params = {"variant": outcome, "proposal": proposal.title, "note": note}
     return [
-        _create(
+        notify_user(
             recipient_id,
             NotificationType.REPORT_DECIDED,
             params,

@@ -96,7 +96,9 @@ def fan_out(rows: QuerySet, *, deduplicate: bool = False, **columns: Any) -> int
     return inserted
 
 
-def _create(recipient_id, notification_type: str, params: dict[str, Any], **related: Any) -> Notification:
+def notify_user(recipient_id, notification_type: str, params: dict[str, Any], **related: Any) -> Notification:
+    """The one way to create a single notification: the row (type, ids, params; its words are in
+    messages.TEMPLATES), its e-mail queued and its WebSocket push, both after the commit."""
     notification = emailed(
         Notification.objects.create(
             recipient_id=recipient_id, notification_type=notification_type, params=params, **related
@@ -110,7 +112,7 @@ class NotificationService:
     @staticmethod
     def notify_proposal_received(competition, proposal) -> Notification:
         """Tells the client a proposal arrived (without naming the freelancer: blind review)."""
-        return _create(
+        return notify_user(
             competition.client_id,
             NotificationType.PROPOSAL_RECEIVED,
             {"competition": competition.title, "proposal": proposal.title},
@@ -121,7 +123,7 @@ class NotificationService:
     @staticmethod
     def notify_proposal_scored(proposal) -> Notification:
         """Tells the freelancer their proposal got a score (the score itself shows once CLOSED)."""
-        return _create(
+        return notify_user(
             proposal.freelancer_id,
             NotificationType.PROPOSAL_SCORED,
             {"proposal": proposal.title},
@@ -133,7 +135,7 @@ class NotificationService:
     def notify_winner_selected(competition, winning_proposal, losers: QuerySet) -> int:
         """The winner (one INSERT) and every loser, rows of `losers` (proposals: freelancer_id),
         in one INSERT … SELECT."""
-        _create(
+        notify_user(
             winning_proposal.freelancer_id,
             NotificationType.PROPOSAL_ACCEPTED,
             {"competition": competition.title},
@@ -151,7 +153,7 @@ class NotificationService:
 
     @staticmethod
     def notify_question_answered(question) -> Notification:
-        return _create(
+        return notify_user(
             question.asked_by_id,
             NotificationType.QUESTION_ANSWERED,
             {"competition": question.competition.title, "answer": question.answer or ""},
@@ -182,7 +184,7 @@ class NotificationService:
             params.update(variant="public", comment=review.comment)
         else:
             params["variant"] = "private"
-        return _create(
+        return notify_user(
             review.reviewee_id, NotificationType.NEW_REVIEW, params, related_competition_id=review.competition_id
         )
 

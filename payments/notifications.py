@@ -2,7 +2,7 @@
 Their words are in notifications/messages.py (TEMPLATES); a row stores the values only."""
 
 from notifications.models import Notification, NotificationType
-from notifications.utils import _create
+from notifications.utils import notify_user
 
 
 def _money(competition, amount, currency: str) -> dict:
@@ -10,7 +10,7 @@ def _money(competition, amount, currency: str) -> dict:
 
 
 def notify_funding_succeeded(funding) -> Notification:
-    return _create(
+    return notify_user(
         funding.client_id,
         NotificationType.FUNDING_SUCCEEDED,
         _money(funding.competition, funding.amount, funding.currency),
@@ -19,7 +19,7 @@ def notify_funding_succeeded(funding) -> Notification:
 
 
 def notify_funding_failed(funding) -> Notification:
-    return _create(
+    return notify_user(
         funding.client_id,
         NotificationType.FUNDING_FAILED,
         _money(funding.competition, funding.amount, funding.currency),
@@ -28,7 +28,7 @@ def notify_funding_failed(funding) -> Notification:
 
 
 def notify_prize_refunded(competition, amount, currency: str) -> Notification:
-    return _create(
+    return notify_user(
         competition.client_id,
         NotificationType.PRIZE_REFUNDED,
         _money(competition, amount, currency),
@@ -37,7 +37,7 @@ def notify_prize_refunded(competition, amount, currency: str) -> Notification:
 
 
 def notify_payout_account_needed(payment) -> Notification:
-    return _create(
+    return notify_user(
         payment.freelancer_id,
         NotificationType.PAYOUT_ACCOUNT_NEEDED,
         _money(payment.competition, payment.net_amount, payment.currency),
@@ -46,7 +46,7 @@ def notify_payout_account_needed(payment) -> Notification:
 
 
 def notify_payout_sent(payment) -> Notification:
-    return _create(
+    return notify_user(
         payment.freelancer_id,
         NotificationType.PAYOUT_SENT,
         _money(payment.competition, payment.net_amount, payment.currency),
