@@ -26,6 +26,7 @@ from proposals.models import Proposal  # noqa: E402
 
 POST_FREELANCERS = 400
 POST_COMPETITIONS = 300
+MAX_BID = 1500  # the POST bodies bid 500-1499 (proposal_body, wrk/post_proposals.lua)
 
 
 def post_pool(out: Path, exclude_user_id, size: int) -> dict:
@@ -34,7 +35,10 @@ def post_pool(out: Path, exclude_user_id, size: int) -> dict:
     soon = timezone.now() + timezone.timedelta(hours=2)
     competitions = list(
         Competition.objects.filter(
-            status=CompetitionStatus.OPEN, max_proposals__isnull=True, submission_deadline__gt=soon
+            status=CompetitionStatus.OPEN,
+            max_proposals__isnull=True,
+            submission_deadline__gt=soon,
+            budget__gte=MAX_BID,  # a bid may not exceed the prize (issue 12): every body is valid
         ).values_list("id", flat=True)[:20_000]
     )
     freelancers = list(
